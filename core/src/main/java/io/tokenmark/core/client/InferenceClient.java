@@ -17,6 +17,9 @@ public interface InferenceClient extends AutoCloseable {
     /**
      * Starts one streaming request.
      *
+     * @param requestId sent as the {@code X-Request-Id} header so that server logs and the
+     *     simulator's ground truth can be matched to this request (vLLM adopts it as its own
+     *     request id); {@code null} sends no such header
      * @param spec what to send; the client adds the model, {@code "stream": true} and the stream
      *     options from its {@link ClientOptions}
      * @param listener receives the stream's events and exactly one terminal callback, also when
@@ -24,7 +27,7 @@ public interface InferenceClient extends AutoCloseable {
      * @return a handle to cancel the request
      * @throws IllegalStateException if the client is closed
      */
-    RequestHandle send(RequestSpec spec, StreamListener listener);
+    RequestHandle send(String requestId, RequestSpec spec, StreamListener listener);
 
     /**
      * Cancels requests in flight (each listener gets {@link ErrorKind#CANCELLED}), closes
