@@ -66,7 +66,7 @@ public final class ArrivalSchedule {
 
     /**
      * Builds a schedule of {@code leadingArrivals} arrivals followed by every arrival that falls
-     * less than {@code duration} after the first of them, so the schedule holds a warm-up
+     * less than {@code duration} after the first of them, so the schedule contains a warm-up
      * followed by a measured window. With {@code leadingArrivals} 0 the window starts at offset
      * 0.
      *

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Closed loop: N users, each dispatching its next request when its previous one ends.
  *
  * <p>{@link #start} dispatches one request per user on the caller's thread, each scheduled at the
- * point's start. After that the next request of a user is dispatched from the ended request's
- * terminal callback, on the client's I/O thread, and is scheduled at the moment the previous one
- * ended; its schedule lag is therefore the client's own delay between a stream's end and the next
+ * point's start. After that, a user's next request is dispatched from the terminal callback of
+ * its previous one, on the client's I/O thread, and is scheduled at the moment the previous one
+ * ended. Its schedule lag is therefore the client's own delay between a stream's end and the next
  * send. {@code InferenceClient.send} never blocks, so dispatching from the I/O thread is safe.
  *
  * <p>The point stops dispatching when its warm-up and measured request count have been claimed,
@@ -77,7 +77,15 @@ final class ClosedLoopSampler implements Sampler {
 
     @Override
     public void stopDispatching() {
-        // Nothing waits: the next claim sees that the execution stopped.
+        // Nothing to wake: every claim checks dispatchAllowed() first.
+    }
+
+    @Override
+    public boolean dispatchedAll() {
+        if (durationNanos == 0) {
+            return nextSequence.get() >= sequenceLimit;
+        }
+        return windowOpen && System.nanoTime() - deadlineNanos >= 0;
     }
 
     /** Claims the next sequence number and dispatches it; returns false when none is left. */

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li><b>Closed loop</b> ({@link #closedLoop(int)}): N users, each sending its next request as
  *       soon as its previous one ends, like evalscope perf's {@code --parallel}. The load adapts to
- *       the server, so a slow server sees fewer requests per second.</li>
+ *       the server, so a slow server receives fewer requests per second.</li>
  *   <li><b>Open loop</b> ({@link #openLoop(double)}): requests arrive at a rate, independent of
- *       how fast the server answers, like {@code vllm bench serve --request-rate}. Gaps between
+ *       how fast the server responds, like {@code vllm bench serve --request-rate}. Gaps between
  *       arrivals follow a gamma distribution with shape {@code burstiness} and mean
  *       {@code 1 / rate}: burstiness 1 gives Poisson arrivals, lower values are burstier, higher
  *       values more uniform, and {@link Double#POSITIVE_INFINITY} gives constant gaps. An infinite
@@ -188,7 +188,7 @@ public final class LoadPoint {
         return requests;
     }
 
-    /** Whether the point stops after a number of requests rather than a duration. */
+    /** Returns whether the point stops after a number of requests rather than a duration. */
     public boolean boundedByCount() {
         return requests > 0;
     }
@@ -204,7 +204,7 @@ public final class LoadPoint {
     }
 
     /**
-     * The point's name in reports and file names: the explicit label if one was set, else
+     * Returns the point's name in reports and file names: the explicit label if one was set, else
      * {@code c<users>} for closed loop and {@code r<rate>} for open loop, followed by
      * {@code -c<max>} when a maximum concurrency is set ({@code c16}, {@code r2.5},
      * {@code rinf-c8}).

@@ -8,8 +8,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>To reach each send time, the dispatcher parks with {@link LockSupport#parkNanos} until
  * {@value #SPIN_NANOS} ns before it, then spins on {@link System#nanoTime()}. Parking alone
- * wakes tens of microseconds late on Linux (the default timer slack is 50 µs); the short spin
- * keeps dispatch lag in single-digit microseconds at the cost of that much CPU per arrival.
+ * wakes tens of microseconds late on Linux, whose default timer slack is 50 µs. The spin removes
+ * that delay at the cost of up to {@value #SPIN_NANOS} ns of CPU per arrival.
  *
  * <p>With a maximum concurrency, an arrival that finds that many requests in flight waits
  * until one ends; its scheduled time stays the arrival time, so the wait is reported as schedule
@@ -25,6 +25,7 @@ final class OpenLoopSampler implements Sampler {
 
     private volatile Thread dispatcher;
     private volatile boolean waitingForSlot;
+    private volatile boolean dispatchedAll;
 
     OpenLoopSampler(PointExecution execution, LoadPoint point, ArrivalSchedule schedule) {
         this.execution = execution;
@@ -56,6 +57,9 @@ final class OpenLoopSampler implements Sampler {
                 if (!execution.dispatch(i, sendAt)) {
                     break;
                 }
+                if (i == schedule.size() - 1) {
+                    dispatchedAll = true;
+                }
             }
         } finally {
             execution.releaseStartReservation();
@@ -80,7 +84,10 @@ final class OpenLoopSampler implements Sampler {
         }
     }
 
-    /** Waits until fewer than the maximum concurrency are in flight; false if stopped first. */
+    /**
+     * Waits until fewer requests than the maximum concurrency are in flight; returns false if
+     * dispatching stopped first.
+     */
     private boolean awaitSlot() {
         if (maxConcurrency == 0 || execution.active() < maxConcurrency) {
             return true;
@@ -106,6 +113,11 @@ final class OpenLoopSampler implements Sampler {
         if (waitingForSlot) {
             LockSupport.unpark(dispatcher);
         }
+    }
+
+    @Override
+    public boolean dispatchedAll() {
+        return dispatchedAll;
     }
 
     @Override

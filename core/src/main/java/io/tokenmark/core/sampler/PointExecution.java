@@ -41,15 +41,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Records.</b> The sink gets exactly one record per dispatched request, including requests
  * that failed, were cancelled, or were rejected by the client. It runs on the thread that ended
- * the request, which is normally a client I/O thread, so it must not block; an exception it
- * throws is logged and counted and does not stop the point. {@link #awaitCompletion()} returns
- * only after the sink has returned for the last record.
+ * the request, which is normally a client I/O thread, so it must not block. An exception it
+ * throws is logged and counted, and the point goes on. {@link #awaitCompletion()} returns only
+ * after the sink has returned for the last record.
  *
  * <p><b>Stopping.</b> A point finishes by itself once its requests are dispatched and have
  * ended. {@link #stop} stops dispatching at once, lets requests in flight finish within a grace
  * period, then cancels the rest through their handles, which yields {@code cancelled} records.
- * A client that does not end a cancelled request within the cancel timeout gets a
- * {@code cancelled} record from the sampler instead, so a stop always finishes.
+ * When the client does not end a cancelled request within the cancel timeout, the sampler
+ * records it as {@code cancelled} itself, so a stop finishes even with such a client.
  *
  * <p><b>Threading.</b> All public methods are thread-safe. {@link #start()} returns after the
  * closed-loop users' first requests were handed to the client, or after the open-loop dispatcher
@@ -79,6 +79,8 @@ public final class PointExecution {
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private volatile boolean stopRequested;
     private volatile boolean cancelRequested;
+    /** Whether the stop thread cancelled at least one request in flight. */
+    private volatile boolean cancelledInFlight;
     private volatile PointOutcome outcome;
     private volatile long startNanos;
     private volatile long endNanos;
@@ -412,10 +414,10 @@ public final class PointExecution {
         }
     }
 
-    private void fail(String what, RuntimeException e) {
+    private void fail(String reason, RuntimeException e) {
         if (failure.compareAndSet(null, e)) {
             LOG.error("Point {}: {}; dispatching stops and requests in flight finish",
-                    point.label(), what, e);
+                    point.label(), reason, e);
         }
         sampler.stopDispatching();
     }
@@ -430,7 +432,7 @@ public final class PointExecution {
         endNanos = System.nanoTime();
         if (failure.get() != null) {
             outcome = PointOutcome.FAILED;
-        } else if (stopRequested) {
+        } else if (stopRequested && (cancelledInFlight || !sampler.dispatchedAll())) {
             outcome = PointOutcome.STOPPED;
         } else {
             outcome = PointOutcome.COMPLETED;
@@ -484,6 +486,7 @@ public final class PointExecution {
         cancelRequested = true;
         int cancelled = 0;
         for (InFlightRequest request : inFlight.values()) {
+            cancelledInFlight = true;
             request.cancel();
             cancelled++;
         }

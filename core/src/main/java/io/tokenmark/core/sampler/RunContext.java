@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What the load points of one run share: the run id, the seed of every arrival schedule, and the
+ * The state that the load points of one run share: the run id, the seed of every arrival schedule, and the
  * request id counter that keeps ids unique across the run's points.
  *
  * <p>Points of one run execute one at a time: {@link PointExecution#start()} throws
@@ -64,7 +64,7 @@ public final class RunContext {
         return runId;
     }
 
-    /** The seed of every arrival schedule in the run; each point's schedule starts from it. */
+    /** Returns the seed of every arrival schedule in the run; each point's schedule uses it. */
     public long seed() {
         return seed;
     }

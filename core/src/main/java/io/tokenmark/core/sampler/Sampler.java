@@ -22,6 +22,12 @@ interface Sampler {
      */
     void requestEnded(long freedAtNanos);
 
-    /** Wakes a waiting dispatcher so it sees that dispatching must stop; any thread. */
+    /** Wakes a waiting dispatcher so that it stops dispatching; called from any thread. */
     void stopDispatching();
+
+    /**
+     * Returns whether the sampler dispatched all the load the point planned: every request of a
+     * count-bounded point, or load until the end of a duration-bounded point's window.
+     */
+    boolean dispatchedAll();
 }

@@ -52,11 +52,11 @@ public final class SweepExecution {
 
     /**
      * Runs every point in order, each after the previous one finished, and returns their
-     * executions in run order; points skipped after a stop or a failed point are absent.
+     * executions in run order. Points skipped after a stop or a failed point are absent.
      *
      * @throws IllegalStateException if called twice
-     * @throws InterruptedException if interrupted while a point runs; that point is stopped with
-     *     no grace period before this is thrown
+     * @throws InterruptedException if interrupted while a point runs. That point is asked to stop
+     *     with no grace period, and its last records may arrive after this is thrown.
      */
     public List<PointExecution> run() throws InterruptedException {
         synchronized (this) {
@@ -103,8 +103,8 @@ public final class SweepExecution {
         synchronized (this) {
             current = execution;
             if (stopRequested) {
-                // A stop that came while the listener prepared the point: run it stopped at once,
-                // so the listener still sees it finish.
+                // The stop came while the listener prepared the point. Finish the point at once,
+                // so the listener still gets pointFinished for it.
                 execution.stop(stopGrace, stopCancelTimeout);
                 return execution;
             }

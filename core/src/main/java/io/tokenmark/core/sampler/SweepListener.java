@@ -9,15 +9,15 @@ import java.util.function.Consumer;
  */
 public interface SweepListener {
     /**
-     * Called before a point starts; returns the sink for that point's records, with the contract
-     * of {@link PointExecution#create}'s sink: called once per request, usually on a client I/O
-     * thread, never blocking.
+     * Returns the sink for the records of a point that is about to start. The sink has the
+     * contract of {@link PointExecution#create}'s sink: it is called once per request, usually on
+     * a client I/O thread, and must not block.
      */
     Consumer<RequestRecord> pointStarting(LoadPoint point);
 
     /**
-     * Called after a point finished and the sink received its last record, for example to write
-     * the point's summary. Its outcome says whether it ran in full.
+     * Reacts to a point that finished after the sink received its last record, for example by
+     * writing the point's summary. Its {@link PointExecution#outcome()} shows whether it ran in full.
      */
     default void pointFinished(PointExecution execution) {
     }

@@ -106,7 +106,7 @@ class ArrivalScheduleTest {
     }
 
     @Test
-    void durationWindowOpensAtFirstArrivalAfterLeadingOnes() {
+    void durationWindowStartsAfterLeadingArrivals() {
         Duration window = Duration.ofSeconds(2);
         int leading = 50;
         ArrivalSchedule schedule = ArrivalSchedule.ofDuration(20.0, 1.0, leading, window, 9);

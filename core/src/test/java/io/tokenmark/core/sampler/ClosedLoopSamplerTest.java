@@ -55,7 +55,7 @@ class ClosedLoopSamplerTest {
     }
 
     @Test
-    void closedLoopWithFewerRequestsThanUsersSendsOnlyThose() throws Exception {
+    void closedLoopCapsUsersAtRequestCount() throws Exception {
         client = DelayedResponseClient.withDelay(Duration.ofMillis(20));
         LoadPoint point = LoadPoint.closedLoop(10).requests(3).build();
         RecordCollector records = new RecordCollector();

@@ -67,12 +67,12 @@ final class DelayedResponseClient implements InferenceClient {
         }
     }
 
-    /** A client whose every request takes {@code delay}. */
+    /** Returns a client whose every request takes {@code delay}. */
     static DelayedResponseClient withDelay(Duration delay) {
         return new DelayedResponseClient(2, index -> delay);
     }
 
-    /** A client whose requests never end unless cancelled. */
+    /** Returns a client whose requests never end unless cancelled. */
     static DelayedResponseClient neverResponding() {
         return new DelayedResponseClient(2, index -> null);
     }
@@ -111,7 +111,7 @@ final class DelayedResponseClient implements InferenceClient {
         return sendCount.get();
     }
 
-    /** Returns the most requests that were in flight at once. */
+    /** Returns the maximum number of requests that were in flight at once. */
     int maxInFlight() {
         return maxInFlight.get();
     }

@@ -47,7 +47,7 @@ class OpenLoopSamplerTest {
     /**
      * The B27 case: requests scheduled 100 ms apart, one allowed in flight, each taking 500 ms.
      * Request k cannot start before the k earlier ones ended, so its lag is at least the queueing
-     * delay the case expects; the upper bound allows for a loaded machine.
+     * delay the case expects. The upper bound leaves 250 ms for a loaded machine.
      */
     @Test
     void maxConcurrencyHoldsRequestsBackAndLagGrows() throws Exception {

@@ -40,6 +40,35 @@ class PointExecutionStopTest {
     }
 
     @Test
+    void stopAfterLastDispatchLeavesPointCompleted() throws Exception {
+        client = DelayedResponseClient.withDelay(Duration.ofMillis(300));
+        RecordCollector records = new RecordCollector();
+        PointExecution execution = start(LoadPoint.closedLoop(2).requests(2).build(), records);
+        awaitSent(2);
+
+        execution.stop(Duration.ofSeconds(20));
+
+        assertThat(execution.awaitCompletion(TIMEOUT)).isTrue();
+        assertThat(execution.outcome()).contains(PointOutcome.COMPLETED);
+        assertThat(records.byRequestId()).allMatch(RequestRecord::success);
+    }
+
+    @Test
+    void stopCancellingLastRequestsMarksPointStopped() throws Exception {
+        client = DelayedResponseClient.neverResponding();
+        RecordCollector records = new RecordCollector();
+        LoadPoint point = LoadPoint.openLoop(Double.POSITIVE_INFINITY).requests(3).build();
+        PointExecution execution = start(point, records);
+        awaitSent(3);
+
+        execution.stop(Duration.ZERO);
+
+        assertThat(execution.awaitCompletion(TIMEOUT)).isTrue();
+        assertThat(execution.outcome()).contains(PointOutcome.STOPPED);
+        assertThat(records.size()).isEqualTo(3);
+    }
+
+    @Test
     void stopCancelsRequestsStillInFlightAfterGrace() throws Exception {
         client = DelayedResponseClient.neverResponding();
         RecordCollector records = new RecordCollector();
