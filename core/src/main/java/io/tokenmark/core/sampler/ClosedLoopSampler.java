@@ -52,6 +52,9 @@ final class ClosedLoopSampler implements Sampler {
                     break;
                 }
             }
+        } catch (RuntimeException | Error e) {
+            execution.fail("dispatching the users' first requests threw", e);
+            throw e;
         } finally {
             execution.releaseStartReservation();
         }

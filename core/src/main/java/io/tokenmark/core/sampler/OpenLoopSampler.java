@@ -61,6 +61,9 @@ final class OpenLoopSampler implements Sampler {
                     dispatchedAll = true;
                 }
             }
+        } catch (RuntimeException | Error e) {
+            execution.fail("the dispatcher thread threw", e);
+            throw e;
         } finally {
             execution.releaseStartReservation();
         }

@@ -76,7 +76,7 @@ public final class PointExecution {
 
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopRequested;
     private volatile boolean cancelRequested;
     /** Whether the stop thread cancelled at least one request in flight. */
@@ -98,8 +98,9 @@ public final class PointExecution {
     private final AtomicLong dispatched = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong firstMeasuredDispatchNanos = new AtomicLong();
-    private final AtomicLong lastMeasuredDispatchNanos = new AtomicLong();
+    /** Earliest and latest measured dispatch, in nanoseconds after the point's start. */
+    private final AtomicLong firstMeasuredDispatchOffset = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastMeasuredDispatchOffset = new AtomicLong(-1);
     private final AtomicLong sinkErrors = new AtomicLong();
 
     private Thread stopper;
@@ -260,10 +261,10 @@ public final class PointExecution {
     }
 
     /**
-     * Returns what the workload or the client threw when a request was dispatched, which ended
+     * Returns what the workload, the client or the sampler threw while dispatching, which ended
      * dispatching; empty unless the outcome is {@link PointOutcome#FAILED}.
      */
-    public Optional<RuntimeException> failure() {
+    public Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
     }
 
@@ -279,12 +280,12 @@ public final class PointExecution {
     /** Returns a snapshot of the point's progress; see {@link PointCounters} for its accuracy. */
     public PointCounters counters() {
         long measured = dispatched.get();
+        long first = firstMeasuredDispatchOffset.get();
+        long last = lastMeasuredDispatchOffset.get();
         double achieved = Double.NaN;
-        if (measured >= 2) {
-            long window = lastMeasuredDispatchNanos.get() - firstMeasuredDispatchNanos.get();
-            achieved = window <= 0
-                    ? Double.POSITIVE_INFINITY
-                    : (measured - 1) * 1e9 / window;
+        if (measured >= 2 && first != Long.MAX_VALUE && last >= 0) {
+            long window = last - first;
+            achieved = window <= 0 ? Double.POSITIVE_INFINITY : (measured - 1) * 1e9 / window;
         }
         double requested = point.mode() == LoadPoint.Mode.OPEN_LOOP
                 ? point.ratePerSecond() : Double.NaN;
@@ -364,11 +365,11 @@ public final class PointExecution {
             warmupDispatched.incrementAndGet();
             return;
         }
-        if (dispatched.getAndIncrement() == 0) {
-            firstMeasuredDispatchNanos.set(dispatchNanos);
-        }
-        lastMeasuredDispatchNanos.accumulateAndGet(dispatchNanos,
-                (last, now) -> now - last > 0 ? now : last);
+        dispatched.incrementAndGet();
+        // Offsets from the start are never negative, unlike nanoTime values, so min and max work.
+        long offset = dispatchNanos - startNanos;
+        firstMeasuredDispatchOffset.accumulateAndGet(offset, Math::min);
+        lastMeasuredDispatchOffset.accumulateAndGet(offset, Math::max);
     }
 
     /** Drops the sampler's own hold on the point, once it will dispatch nothing on its own. */
@@ -392,8 +393,18 @@ public final class PointExecution {
         active.decrementAndGet();
         long now = System.nanoTime();
         long freedAt = record.endNanos() - now > 0 ? now : record.endNanos();
-        sampler.requestEnded(freedAt);
-        releaseOutstanding();
+        try {
+            sampler.requestEnded(freedAt);
+        } catch (RuntimeException e) {
+            fail("the sampler threw after request " + run.headerRequestId(record.requestId())
+                    + " ended", e);
+        } catch (Error e) {
+            fail("the sampler threw after request " + run.headerRequestId(record.requestId())
+                    + " ended", e);
+            throw e;
+        } finally {
+            releaseOutstanding();
+        }
     }
 
     String headerRequestId(long requestId) {
@@ -414,7 +425,8 @@ public final class PointExecution {
         }
     }
 
-    private void fail(String reason, RuntimeException e) {
+    /** Records the first failure, which ends dispatching, and wakes the dispatcher. */
+    void fail(String reason, Throwable e) {
         if (failure.compareAndSet(null, e)) {
             LOG.error("Point {}: {}; dispatching stops and requests in flight finish",
                     point.label(), reason, e);

@@ -7,7 +7,6 @@ import io.tokenmark.core.client.ErrorKind;
 import io.tokenmark.core.metric.RequestRecord;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -181,42 +180,6 @@ class PointExecutionStopTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid grace period PT-0.001S")
                 .hasMessageContaining("zero or positive");
-    }
-
-    @Test
-    void clientRejectingRequestFailsPoint() throws Exception {
-        client = DelayedResponseClient.withDelay(Duration.ofMillis(1));
-        client.close();
-        RecordCollector records = new RecordCollector();
-
-        PointExecution execution = start(LoadPoint.closedLoop(4).requests(10).build(), records);
-
-        assertThat(execution.awaitCompletion(TIMEOUT)).isTrue();
-        assertThat(execution.outcome()).contains(PointOutcome.FAILED);
-        assertThat(execution.failure()).get().isInstanceOf(IllegalStateException.class);
-        List<RequestRecord> all = records.byRequestId();
-        assertThat(all).hasSize(1);
-        assertThat(all.get(0).error()).isEqualTo(ErrorKind.CANCELLED);
-        assertThat(all.get(0).errorMessage()).contains("the client rejected the request");
-    }
-
-    @Test
-    void sinkExceptionDoesNotStopPoint() throws Exception {
-        client = DelayedResponseClient.withDelay(Duration.ofMillis(1));
-        AtomicInteger delivered = new AtomicInteger();
-        PointExecution execution = PointExecution.create(
-                LoadPoint.closedLoop(3).requests(30).build(), new NumberedWorkload(5), client,
-                RunContext.create("sink", 1), record -> {
-                    if (delivered.incrementAndGet() % 3 == 0) {
-                        throw new IllegalStateException("sink failure for the test");
-                    }
-                });
-
-        execution.start();
-
-        assertThat(execution.awaitCompletion(TIMEOUT)).isTrue();
-        assertThat(delivered.get()).isEqualTo(30);
-        assertThat(execution.outcome()).contains(PointOutcome.COMPLETED);
     }
 
     private PointExecution start(LoadPoint point, RecordCollector records) {
