@@ -331,7 +331,10 @@ public final class LoadPoint {
             return this;
         }
 
-        /** Stops dispatching after this much measured load time; clears a request count. */
+        /**
+         * Stops dispatching after this much measured load time; clears a request count. Requests
+         * in flight when it passes finish normally, so the point ends later than this.
+         */
         public Builder duration(Duration duration) {
             this.duration = Objects.requireNonNull(duration, "duration");
             this.requests = 0;

@@ -45,7 +45,7 @@ class OpenLoopSamplerTest {
     }
 
     /**
-     * The B27 case: requests scheduled 100 ms apart, one allowed in flight, each taking 500 ms.
+     * The recorded case {@code cases/B27.json}: requests scheduled 100 ms apart, one allowed in flight, each taking 500 ms.
      * Request k cannot start before the k earlier ones ended, so its lag is at least the queueing
      * delay the case expects. The upper bound leaves 250 ms for a loaded machine.
      */
