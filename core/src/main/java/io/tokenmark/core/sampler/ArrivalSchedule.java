@@ -30,6 +30,8 @@ public final class ArrivalSchedule {
      * 46 hours of load at 100 requests per second.
      */
     public static final int MAX_ARRIVALS = 1 << 24;
+    /** Longest window of a schedule bounded by a duration: 365 days. */
+    public static final Duration MAX_DURATION = Duration.ofDays(365);
 
     private static final double NANOS_PER_SECOND = 1e9;
 
@@ -73,7 +75,7 @@ public final class ArrivalSchedule {
      * @param ratePerSecond mean arrival rate, greater than 0 and finite
      * @param burstiness gamma shape of the gaps, greater than 0, or {@code +Infinity}
      * @param leadingArrivals arrivals before the window, 0 to {@link #MAX_ARRIVALS}
-     * @param duration length of the window, positive
+     * @param duration length of the window, positive and at most {@link #MAX_DURATION}
      * @param seed seed of the random gaps
      * @throws IllegalArgumentException naming an invalid value and its valid range, or when
      *     the schedule would hold more than {@link #MAX_ARRIVALS} arrivals
@@ -89,8 +91,9 @@ public final class ArrivalSchedule {
             throw new IllegalArgumentException("invalid leading arrival count " + leadingArrivals
                     + ": must be 0 to " + MAX_ARRIVALS);
         }
-        if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException("invalid duration " + duration + ": must be positive");
+        if (duration.isZero() || duration.isNegative() || duration.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("invalid duration " + duration
+                    + ": must be positive and at most " + MAX_DURATION);
         }
         double expected = leadingArrivals + ratePerSecond * duration.toNanos() / NANOS_PER_SECOND;
         if (expected > MAX_ARRIVALS) {

@@ -41,8 +41,8 @@ import java.util.regex.Pattern;
  *       none</td><td>0</td></tr>
  *   <tr><td>{@code requests}</td><td>both</td><td>1 to {@value #MAX_REQUESTS}</td>
  *       <td>set this or {@code duration}</td></tr>
- *   <tr><td>{@code duration}</td><td>both</td><td>positive; open loop at a finite rate
- *       only</td><td>set this or {@code requests}</td></tr>
+ *   <tr><td>{@code duration}</td><td>both</td><td>positive, at most 365 days; open loop at a
+ *       finite rate only</td><td>set this or {@code requests}</td></tr>
  *   <tr><td>{@code warmupRequests}</td><td>both</td><td>0 to {@value #MAX_REQUESTS}</td>
  *       <td>0</td></tr>
  *   <tr><td>{@code label}</td><td>both</td><td>letters, digits, {@code . _ -}; at most 64
@@ -57,6 +57,8 @@ public final class LoadPoint {
     public static final int MAX_USERS = 1_000_000;
     /** Largest request count, the size limit of a precomputed open-loop schedule. */
     public static final int MAX_REQUESTS = ArrivalSchedule.MAX_ARRIVALS;
+    /** Longest duration of a point: 365 days. */
+    public static final Duration MAX_DURATION = ArrivalSchedule.MAX_DURATION;
 
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -424,9 +426,10 @@ public final class LoadPoint {
                 throw new IllegalArgumentException("invalid request count " + requests
                         + ": must be 1 to " + MAX_REQUESTS);
             }
-            if (duration != null && (duration.isZero() || duration.isNegative())) {
-                throw new IllegalArgumentException(
-                        "invalid duration " + duration + ": must be positive");
+            if (duration != null && (duration.isZero() || duration.isNegative()
+                    || duration.compareTo(MAX_DURATION) > 0)) {
+                throw new IllegalArgumentException("invalid duration " + duration
+                        + ": must be positive and at most " + MAX_DURATION);
             }
             if (duration != null && mode == Mode.OPEN_LOOP && Double.isInfinite(ratePerSecond)) {
                 throw new IllegalArgumentException("invalid duration " + duration

@@ -11,8 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * wakes tens of microseconds late on Linux, whose default timer slack is 50 µs. The spin removes
  * that delay at the cost of up to {@value #SPIN_NANOS} ns of CPU per arrival.
  *
- * <p>NOTE: when arrivals are less than {@value #SPIN_NANOS} ns apart, as above 10,000 requests
- * per second, the dispatcher spins without pause and keeps one core busy for the whole point.
+ * <p>NOTE: when arrivals are less than {@value #SPIN_NANOS} ns apart (the mean gap at 10,000
+ * requests per second), the dispatcher spins without pause and keeps one core busy.
  *
  * <p>With a maximum concurrency, an arrival that finds that many requests in flight waits
  * until one ends; its scheduled time stays the arrival time, so the wait is reported as schedule

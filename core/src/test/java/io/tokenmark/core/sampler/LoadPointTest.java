@@ -124,6 +124,11 @@ class LoadPointTest {
                         () -> LoadPoint.closedLoop(1).duration(Duration.ZERO).build()),
                 invalid("invalid duration PT-1S", "must be positive",
                         () -> LoadPoint.openLoop(1).duration(Duration.ofSeconds(-1)).build()),
+                invalid("invalid duration PT8784H", "at most PT8760H",
+                        () -> LoadPoint.closedLoop(1).duration(Duration.ofDays(366)).build()),
+                invalid("invalid duration PT1281023894007607H45M3S", "at most PT8760H",
+                        () -> LoadPoint.openLoop(1).duration(Duration.ofSeconds(Long.MAX_VALUE / 2))
+                                .build()),
                 invalid("invalid duration PT10S at an infinite request rate",
                         "give a request count instead",
                         () -> LoadPoint.openLoop(Double.POSITIVE_INFINITY)
