@@ -30,7 +30,7 @@ public final class ArrivalSchedule {
      * 46 hours of load at 100 requests per second.
      */
     public static final int MAX_ARRIVALS = 1 << 24;
-    /** Longest window of a schedule bounded by a duration: 365 days. */
+    /** Maximum window of a schedule bounded by a duration: 365 days. */
     public static final Duration MAX_DURATION = Duration.ofDays(365);
 
     private static final double NANOS_PER_SECOND = 1e9;

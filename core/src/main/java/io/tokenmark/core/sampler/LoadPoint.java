@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
  *       arrivals follow a gamma distribution with shape {@code burstiness} and mean
  *       {@code 1 / rate}: burstiness 1 gives Poisson arrivals, lower values are burstier, higher
  *       values more uniform, and {@link Double#POSITIVE_INFINITY} gives constant gaps. An infinite
- *       rate sends every request at once. An optional maximum concurrency holds arrivals back
- *       while that many requests are in flight, as vLLM's {@code --max-concurrency} does; the
- *       held-back time shows up as schedule lag.</li>
+ *       rate sends every request at once. An optional maximum concurrency delays an arrival
+ *       while that many requests are in flight, as vLLM's {@code --max-concurrency} does. The
+ *       delay shows up as schedule lag.</li>
  * </ul>
  *
  * <p>A point stops after a number of measured requests (like evalscope's {@code --number} or
@@ -57,7 +57,7 @@ public final class LoadPoint {
     public static final int MAX_USERS = 1_000_000;
     /** Largest request count, the size limit of a precomputed open-loop schedule. */
     public static final int MAX_REQUESTS = ArrivalSchedule.MAX_ARRIVALS;
-    /** Longest duration of a point: 365 days. */
+    /** Maximum duration of a point: 365 days. */
     public static final Duration MAX_DURATION = ArrivalSchedule.MAX_DURATION;
 
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
