@@ -220,6 +220,8 @@ public final class ChatTemplate {
                 .withLegacyOverrides(jinja2Semantics)
                 .withElResolver(resolver)
                 .withFailOnUnknownTokens(false)
+                // Jinjava would otherwise render template syntax found in message content.
+                .withNestedInterpretationEnabled(false)
                 .build();
 
         Jinjava jinjava = new Jinjava(config);

@@ -73,6 +73,14 @@ class ChatTemplateTest {
     }
 
     @Test
+    void templateSyntaxInContentStaysText() {
+        String content = "{{ 1 + 1 }} {% if x %}y{% endif %} {# c #} {{ messages[::-1] }}";
+
+        assertThat(qwen3.renderChatPrompt(List.of(ChatMessage.user(content))))
+                .contains("<|im_start|>user\n" + content + "<|im_end|>\n<|im_start|>assistant\n");
+    }
+
+    @Test
     void renderWithoutGenerationPromptEndsAfterLastTurn() {
         ChatTemplate template = qwen3.chatTemplate().orElseThrow();
 
