@@ -21,7 +21,7 @@ import jinjava.javax.el.CompositeELResolver;
 /**
  * A Hugging Face chat template: the Jinja2 program in {@code tokenizer_config.json} (or
  * {@code chat_template.jinja}) that turns a list of messages into the prompt text the model
- * sees, rendered here through Jinjava as transformers' {@code apply_chat_template} renders it.
+ * receives, rendered here through Jinjava as transformers' {@code apply_chat_template} renders it.
  *
  * <p>The template sees the variables transformers passes: {@code messages} (each a map with
  * {@code role} and {@code content}), {@code add_generation_prompt}, and the special tokens of
@@ -37,7 +37,7 @@ import jinjava.javax.el.CompositeELResolver;
  * constructs may still fail: other slice steps, {@code dict.get} with a default, {@code tojson}
  * spacing (Jinjava writes {@code {"a":1}} where Python writes {@code {"a": 1}}).
  *
- * <p><b>Threading:</b> {@link #render} is safe to call from several threads; calls are
+ * <p><b>Threading:</b> {@link #render} is safe to call from several threads. Calls are
  * serialised, and each takes about a millisecond for a short conversation.
  */
 public final class ChatTemplate {
@@ -59,7 +59,8 @@ public final class ChatTemplate {
      * Wraps a template.
      *
      * @param source the Jinja2 source
-     * @param globals variables every rendering sees, such as {@code bos_token}; may be empty
+     * @param globals variables available to every rendering, such as {@code bos_token}, or an
+     *     empty map
      * @throws IllegalArgumentException if the source is blank
      */
     public static ChatTemplate of(String source, Map<String, String> globals) {
@@ -128,7 +129,7 @@ public final class ChatTemplate {
         return null;
     }
 
-    /** The template's Jinja2 source as given. */
+    /** Returns the template's Jinja2 source as given. */
     public String source() {
         return source;
     }
@@ -141,7 +142,7 @@ public final class ChatTemplate {
      *     for chat completions
      * @return the prompt text
      * @throws ChatTemplateException if the template cannot be parsed, fails while rendering, or
-     *     calls {@code raise_exception}; the message names the template line
+     *     calls {@code raise_exception}. The message names the template line.
      * @throws IllegalArgumentException if {@code messages} is empty
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {

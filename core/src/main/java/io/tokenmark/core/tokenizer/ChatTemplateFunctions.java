@@ -22,7 +22,7 @@ final class ChatTemplateFunctions {
 
     /**
      * {@code strftime_now(format)}: the current local date and time in a Python {@code strftime}
-     * format; Llama 3 templates use it to print today's date.
+     * format. Llama 3 templates use it to print today's date.
      */
     public static String strftimeNow(String format) {
         return StrftimeFormatter.format(ZonedDateTime.now(), format, Locale.ENGLISH);

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Offline use</h2>
  * DJL's jar carries the native library for Linux (x86-64, aarch64), macOS (aarch64) and Windows
- * (x86-64); the first load copies it to {@code ~/.djl.ai/tokenizers} (set {@code DJL_CACHE_DIR}
+ * (x86-64). The first load copies it to {@code ~/.djl.ai/tokenizers} (set {@code DJL_CACHE_DIR}
  * to change that folder) and nothing is downloaded. DJL 0.38.0 does make one network call of its
  * own: on the first tokenizer it creates, it queries the EC2 instance metadata address
  * 169.254.169.254 for usage tracking, unless {@code OPT_OUT_TRACKING} is {@code true} as an
@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threading</h2>
  * All methods are safe for concurrent use: the Rust tokenizer is immutable and shared, and chat
- * templates render under a lock. {@link #close()} must not race with other calls; a call after
- * it throws {@link IllegalStateException}.
+ * templates render under a lock. {@link #close()} must not race with other calls, and a call
+ * after it throws {@link IllegalStateException}.
  */
 public final class HuggingFaceTokenizer implements Tokenizer {
     private static final Logger log = LoggerFactory.getLogger(HuggingFaceTokenizer.class);
@@ -82,8 +82,8 @@ public final class HuggingFaceTokenizer implements Tokenizer {
 
     private static ai.djl.huggingface.tokenizers.HuggingFaceTokenizer createDjlTokenizer(byte[] json)
             throws IOException {
-        // DJL defaults to truncating at 512 tokens and padding; counting needs neither. Special
-        // tokens are added per call, so the default here does not matter.
+        // DJL truncates at 512 tokens and pads by default, and counting needs neither. Special
+        // tokens are chosen per call, so the default here does not matter.
         Map<String, String> options = Map.of(
                 "addSpecialTokens", "false",
                 "truncation", "false",
@@ -98,7 +98,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
 
     /**
      * Loads the Qwen3 tokenizer and chat template bundled in this jar. Each call loads a new
-     * instance, which takes most of a second; share one where you can.
+     * instance, which takes a second or more, so share one where you can.
      *
      * @throws IllegalStateException if the bundled files are missing from the classpath
      */
@@ -115,7 +115,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
             ChatTemplate template = ChatTemplate.fromTokenizerConfig(config, null).orElse(null);
             return new HuggingFaceTokenizer("qwen3 (bundled)", json, template);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot load the bundled Qwen3 tokenizer from "
+            throw new IllegalStateException("failed to load the bundled Qwen3 tokenizer from "
                     + QWEN3_RESOURCE_DIR + ": " + e.getMessage(), e);
         }
     }
@@ -132,8 +132,8 @@ public final class HuggingFaceTokenizer implements Tokenizer {
      * Loads a tokenizer from a local path.
      *
      * @param path a {@code tokenizer.json}, a {@code tokenizer.json.gz}, or a folder holding one
-     *     of them; {@code chat_template.jinja} and {@code tokenizer_config.json} are read from
-     *     the same folder when present
+     *     of them. {@code chat_template.jinja} and {@code tokenizer_config.json} are read from
+     *     the same folder when present.
      * @throws IllegalArgumentException naming the path if it does not exist, cannot be read, or
      *     is not a valid tokenizer or configuration file
      */
@@ -151,7 +151,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
             throw new IllegalArgumentException("tokenizer file not found: " + e.getFile()
                     + ": give a tokenizer.json, a tokenizer.json.gz or a model folder holding one", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot load tokenizer " + file + ": " + e.getMessage()
+            throw new IllegalArgumentException("failed to load tokenizer " + file + ": " + e.getMessage()
                     + ": give a Hugging Face tokenizer.json (or .gz) that the tokenizers library reads", e);
         }
     }
@@ -197,7 +197,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
         return name;
     }
 
-    /** The chat template, or empty when the tokenizer has none. */
+    /** Returns the chat template, or empty when the tokenizer has none. */
     public Optional<ChatTemplate> chatTemplate() {
         return Optional.ofNullable(chatTemplate);
     }
@@ -256,8 +256,8 @@ public final class HuggingFaceTokenizer implements Tokenizer {
             return Optional.of(chatTemplate.render(messages, true));
         } catch (ChatTemplateException e) {
             if (templateFailureLogged.compareAndSet(false, true)) {
-                log.warn("Chat template of tokenizer {} cannot be rendered ({}); counting chat "
-                        + "prompts without it from now on, so input counts miss the template's "
+                log.warn("Chat template of tokenizer {} failed to render ({}). Chat prompts are "
+                        + "counted without the template from now on, so input counts miss its "
                         + "tokens. Later failures are not logged.", name, e.getMessage());
             }
             return Optional.empty();

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  *       parentheses: {@code namespace(i=(messages|length - 1))}.</li>
  * </ul>
  *
- * <p>Other slice steps, such as {@code [::2]}, are left as they are and fail to parse; the chat
- * template then reports a render error.
+ * <p>Other slice steps, such as {@code [::2]}, are left as they are and fail to parse, so the
+ * chat template reports a render error.
  */
 final class JinjavaSyntaxAdapter {
     private static final Pattern REVERSE_SLICE = Pattern.compile("\\[\\s*:\\s*:\\s*-\\s*1\\s*]");
@@ -123,7 +123,7 @@ final class JinjavaSyntaxAdapter {
     }
 
     private static String parenthesiseKeywordValues(String expression) {
-        // Insertions by position; a TreeMap keeps them in order for the final copy.
+        // A TreeMap keeps the insertions in position order for the final copy.
         Map<Integer, StringBuilder> insertions = new TreeMap<>();
         Deque<Character> brackets = new ArrayDeque<>();
         Deque<Integer> openValueDepths = new ArrayDeque<>();
@@ -183,7 +183,7 @@ final class JinjavaSyntaxAdapter {
         insertions.computeIfAbsent(at, k -> new StringBuilder()).append(text);
     }
 
-    /** Returns where the value after {@code name =} starts, or -1 when this is no keyword. */
+    /** Returns where the value after {@code name =} starts, or -1 for no keyword argument. */
     private static int keywordValueStart(String expression, int identifierStart) {
         int i = identifierStart;
         while (i < expression.length() && isIdentifierPart(expression.charAt(i))) {
@@ -329,7 +329,7 @@ final class JinjavaSyntaxAdapter {
             }
         }
 
-        /** Whether a bracket at {@code opener} is a call or subscript of what precedes it. */
+        /** Returns whether the bracket at {@code opener} calls or subscripts what precedes it. */
         private boolean continuesBefore(int opener) {
             if (opener == 0) {
                 return false;

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *       given, the tokenizer's count of the spec's prompt as the configured API sends it.</li>
  * </ul>
  * Every count set here is marked {@link TokenCountSource#TOKENIZER}. The generated text is there
- * only when the client kept it ({@code retainText}); without it and without usage, N_out stays the
+ * only when the client kept it ({@code retainText}). Without it and without usage, N_out stays the
  * number of token events, and the first such record is logged as a warning.
  *
  * <p><b>Caveats.</b> Re-encoding generated text can give fewer tokens than the model generated,
@@ -44,7 +44,7 @@ public final class TokenCountResolver {
     private final AtomicBoolean missingTextLogged = new AtomicBoolean();
 
     /**
-     * @param tokenizer the target model's tokenizer; stays the caller's
+     * @param tokenizer the target model's tokenizer, which the caller keeps and closes
      * @param api the API the requests went to, which decides how a spec's prompt is counted
      */
     public TokenCountResolver(Tokenizer tokenizer, ApiKind api) {

@@ -82,7 +82,7 @@ public interface Tokenizer extends AutoCloseable {
     /**
      * Counts the tokens of chat messages as the server counts its prompt: the rendered template
      * when {@link #renderChatPrompt} gives one, else the sum of the counts of each message's
-     * content. The first template failure is logged as a warning; later ones are not.
+     * content. The first template failure is logged as a warning, and later ones are not logged.
      */
     int countChatPrompt(List<ChatMessage> messages);
 

@@ -25,12 +25,12 @@ final class TokenizerVocabulary {
         this.addedTokenIds = addedTokenIds;
     }
 
-    /** One more than the largest id in the vocabulary or the added tokens. */
+    /** Returns one more than the largest id in the vocabulary or the added tokens. */
     int size() {
         return size;
     }
 
-    /** Ids of {@code added_tokens}, ascending, without duplicates. */
+    /** Returns the ids of {@code added_tokens}, ascending, without duplicates. */
     int[] addedTokenIds() {
         return addedTokenIds;
     }
@@ -60,7 +60,7 @@ final class TokenizerVocabulary {
             }
         }
         if (maxVocabId < 0) {
-            throw new IOException("it has no model.vocab: is this a Hugging Face tokenizer.json?");
+            throw new IOException("missing model.vocab, so this is no Hugging Face tokenizer.json");
         }
 
         int maxAddedId = added.length == 0 ? -1 : added[added.length - 1];

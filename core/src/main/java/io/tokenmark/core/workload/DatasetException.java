@@ -33,12 +33,12 @@ public final class DatasetException extends IllegalArgumentException {
         return lineNumber > 0 ? file + ":" + lineNumber : file.toString();
     }
 
-    /** The dataset file. */
+    /** Returns the dataset file. */
     public Path file() {
         return file;
     }
 
-    /** The line the problem is on, from 1, or 0 when it concerns the whole file. */
+    /** Returns the line the problem is on, from 1, or 0 when it concerns the whole file. */
     public int lineNumber() {
         return lineNumber;
     }

@@ -17,7 +17,7 @@ import java.util.Arrays;
 
 /**
  * Reads a text dataset line by line as strict UTF-8, so that a byte sequence that is not UTF-8
- * fails with its line number instead of turning into U+FFFD. Lines end at LF; a CR before the LF
+ * fails with its line number instead of turning into U+FFFD. Lines end at LF. A CR before the LF
  * and a byte order mark at the start of the file are dropped.
  */
 final class DatasetLines {
@@ -90,7 +90,7 @@ final class DatasetLines {
         } catch (AccessDeniedException e) {
             throw new DatasetException(file, 0, "permission denied: make the file readable", e);
         } catch (IOException e) {
-            throw new DatasetException(file, 0, "cannot open the file (" + e + ")", e);
+            throw new DatasetException(file, 0, "failed to open the file (" + e + ")", e);
         }
     }
 

@@ -11,11 +11,11 @@ import java.util.SplittableRandom;
 
 /**
  * Prompts read from a dataset file: JSON Lines, ShareGPT or plain text (see
- * {@link DatasetFormat}). The file is read, checked and tokenized by {@link Builder#build()};
+ * {@link DatasetFormat}). The file is read, checked and tokenized by {@link Builder#build()}, and
  * {@link #get} then only indexes an array and is safe from any thread.
  *
- * <p>Output length ({@code max_tokens}) per format: a JSONL record's own {@code max_tokens}, else
- * {@code outputTokens}; for plain text, {@code outputTokens}; for ShareGPT, {@code outputTokens}
+ * <p>Output length ({@code max_tokens}) per format: for JSONL, the record's own {@code max_tokens},
+ * else {@code outputTokens}. For plain text, {@code outputTokens}. For ShareGPT, {@code outputTokens}
  * when set, else the token count of the conversation's reply, as vLLM's ShareGPT sampling does.
  * When neither gives a value, {@code max_tokens} is left out and the server decides.
  *
@@ -23,8 +23,8 @@ import java.util.SplittableRandom;
  *   <caption>Options and defaults</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code tokenizer}</td><td>none (required for ShareGPT)</td><td>counts each prompt
- *       as the server will, for {@link RequestSpec#expectedInputTokens()}; without one that is
- *       -1</td></tr>
+ *       as the server will, for {@link RequestSpec#expectedInputTokens()}, which is -1
+ *       without one</td></tr>
  *   <tr><td>{@code api}</td><td>{@link ApiKind#CHAT}</td><td>chat messages, or a completions
  *       prompt (records with {@code messages} are then rejected)</td></tr>
  *   <tr><td>{@code outputTokens}</td><td>-1 (none)</td><td>{@code max_tokens}, see above</td></tr>
@@ -96,7 +96,7 @@ public final class DatasetWorkload implements Workload {
             this.file = Objects.requireNonNull(file, "file");
         }
 
-        /** The target model's tokenizer, or {@code null} for none; stays the caller's. */
+        /** Sets the target model's tokenizer, or {@code null} for none. The caller keeps and closes it. */
         public Builder tokenizer(Tokenizer tokenizer) {
             this.tokenizer = tokenizer;
             return this;
@@ -107,13 +107,13 @@ public final class DatasetWorkload implements Workload {
             return this;
         }
 
-        /** {@code max_tokens} as described in the class comment, or -1 for none. */
+        /** Sets {@code max_tokens} as the class comment describes, or -1 for none. */
         public Builder outputTokens(int outputTokens) {
             this.outputTokens = outputTokens;
             return this;
         }
 
-        /** How many records to use, or 0 for all. */
+        /** Sets how many records to use, or 0 for all. */
         public Builder prompts(int prompts) {
             this.prompts = prompts;
             return this;
@@ -211,8 +211,8 @@ public final class DatasetWorkload implements Workload {
         private RequestSpec toSpec(DatasetRecord record) {
             int maxTokens = record.maxTokens() > 0 ? record.maxTokens() : outputTokens;
             if (record.reply() != null) {
-                // NOTE: vLLM counts prompt and reply with special tokens added, one more each for
-                // tokenizers that add a BOS; these counts add none.
+                // NOTE: vLLM counts prompt and reply with special tokens added, so for tokenizers
+                // that add a BOS its counts are one higher each than these.
                 int promptTokens = tokenizer.count(record.prompt());
                 int replyTokens = tokenizer.count(record.reply());
                 if (outputTokens < 0) {

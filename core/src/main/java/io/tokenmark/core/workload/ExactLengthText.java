@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * dataset builds it, but until the count is exact: decode the ids, re-encode the text, keep the
  * first {@code n} of the re-encoded ids (or append random ones when there are fewer), and repeat.
  * After {@value #ATTEMPTS_PER_DRAW} rounds without an exact count it starts over from new random
- * ids; it gives up after {@value #MAX_DRAWS} draws, which the tests never reach.
+ * ids, and it gives up after {@value #MAX_DRAWS} draws, which the tests never reach.
  *
  * <p>Ids are drawn from the <em>usable</em> vocabulary: every id that is not an added token,
  * decodes on its own to complete characters (no U+FFFD), and contains no control character other
@@ -68,7 +68,7 @@ final class ExactLengthText {
         return true;
     }
 
-    /** Number of ids random text is drawn from. */
+    /** Returns the number of ids random text is drawn from. */
     int usableVocabularySize() {
         return usableIds.length;
     }
@@ -77,7 +77,7 @@ final class ExactLengthText {
      * Returns {@code prefix} followed by random text, such that the whole encodes to
      * {@code prefixIds} followed by exactly {@code tokens} more ids, none of them added tokens.
      *
-     * @param prefix text every prompt starts with; empty for none
+     * @param prefix text every prompt starts with, or empty for none
      * @param prefixIds {@code tokenizer.encode(prefix)}
      * @param tokens tokens to add after the prefix, at least 0
      * @param random the source of this text's ids

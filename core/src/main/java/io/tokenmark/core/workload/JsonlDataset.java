@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Reads a JSON Lines dataset: one JSON object per line, with either a {@code prompt} string or a
  * {@code messages} array of {@code {"role": ..., "content": ...}} objects, and optionally a
- * positive integer {@code max_tokens}. Other fields are ignored; blank lines are skipped.
+ * positive integer {@code max_tokens}. Other fields are ignored, and blank lines are skipped.
  *
  * <pre>
  * {"prompt": "Summarise the plot of Hamlet.", "max_tokens": 256}

@@ -26,7 +26,7 @@ final class LinesDataset {
             }
         });
         if (records.isEmpty()) {
-            throw new DatasetException(file, 0, "no prompts: the file is empty or blank; "
+            throw new DatasetException(file, 0, "no prompts, the file is empty or blank: "
                     + "write one prompt per line");
         }
         return records;

@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * prefix-cache experiments) followed by N<sub>i</sub> random tokens, and the tokenizer encodes
  * it to exactly P + N<sub>i</sub> tokens without special tokens. Token ids are drawn from the
  * vocabulary without added tokens (special tokens such as {@code <|im_end|>} and others such as
- * {@code <think>}); see {@link ExactLengthText} for the construction.
+ * {@code <think>}). {@link ExactLengthText} describes the construction.
  *
  * <p>With the chat API the prompt is one user message and the server counts it with its chat
  * template, so {@link RequestSpec#expectedInputTokens()} is the templated count (P + N<sub>i</sub>
@@ -51,11 +51,13 @@ import java.util.stream.IntStream;
  * <p><b>Pitfalls.</b> Without {@code minTokens} or {@code ignoreEos} a model may stop before
  * {@code max_tokens}, so output lengths vary. A run of more requests than {@link #size()} repeats
  * prompts, which a server's prefix cache then serves cheaply: make {@code prompts} at least the
- * number of requests. Building takes time: each prompt is encoded a few times, about a
- * millisecond per thousand tokens per encode on one core, spread over all cores.
+ * number of requests. Building takes time because each prompt is decoded and re-encoded a few
+ * times, in parallel over all cores. On a shared, loaded 2-core machine a 1,024-token chat prompt
+ * took 10 to 17 ms and an 8,192-token one about 60 ms ({@code WorkloadBuildTiming} in the test
+ * sources measures this).
  *
- * <p><b>Threading:</b> prompts are built by {@link Builder#build()}; {@link #get} only indexes an
- * array and is safe from any thread.
+ * <p><b>Threading:</b> {@link Builder#build()} builds every prompt, and {@link #get} only indexes
+ * an array and is safe from any thread.
  */
 public final class RandomPromptWorkload implements Workload {
     private final RequestSpec[] specs;
@@ -68,7 +70,7 @@ public final class RandomPromptWorkload implements Workload {
         this.description = description;
     }
 
-    /** Starts a builder; {@code tokenizer} must be the target model's, and stays the caller's. */
+    /** Starts a builder. {@code tokenizer} must be the target model's, and the caller keeps and closes it. */
     public static Builder builder(Tokenizer tokenizer) {
         return new Builder(tokenizer);
     }
@@ -88,7 +90,7 @@ public final class RandomPromptWorkload implements Workload {
         return specs[(int) Math.floorMod(sequence, (long) specs.length)];
     }
 
-    /** The tokens of prompt {@code index}'s text without template or special tokens: P + N. */
+    /** Returns the tokens of prompt {@code index}'s text without template or special tokens: P + N. */
     public int promptTokens(int index) {
         return promptTokens[index];
     }

@@ -14,11 +14,11 @@ import java.util.List;
 /**
  * Reads a ShareGPT dataset: one JSON array of entries such as
  * {@code {"conversations": [{"from": "human", "value": "..."}, {"from": "gpt", "value": "..."}]}}.
- * The prompt is the first turn whose {@code from} is {@code human} or {@code user}; the turn after
- * it is the reply whose token count sets the output length.
+ * The prompt is the first turn whose {@code from} is {@code human} or {@code user}, and the turn
+ * after it is the reply whose token count sets the output length.
  *
  * <p>As in vLLM's ShareGPT sampling, entries without {@code conversations}, or without a human
- * turn followed by a reply, are skipped; so are entries whose prompt is empty. An entry of the
+ * turn followed by a reply, are skipped, and so are entries whose prompt is empty. An entry of the
  * wrong shape (a non-object entry, {@code conversations} that is not an array, a turn without
  * string {@code from} and {@code value}) fails with the line where the entry starts.
  *

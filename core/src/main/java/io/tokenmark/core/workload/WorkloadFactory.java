@@ -13,8 +13,8 @@ import java.util.TreeSet;
 
 /**
  * Builds a workload from a name and string options, as a command line or system properties give
- * them. Every option is checked once, before any file is read; an error names the option, the
- * value and the valid range.
+ * them. Every option is checked once, before any file is read, and an error names the option,
+ * the value and the valid range.
  *
  * <table>
  *   <caption>Workloads and options</caption>
@@ -77,10 +77,11 @@ public final class WorkloadFactory {
      * Builds a workload.
      *
      * @param name {@code random}, {@code jsonl}, {@code sharegpt} or {@code lines}
-     * @param options option name to value, as in the class comment; absent options take their
-     *     defaults
-     * @param tokenizer the target model's tokenizer; required for {@code random} and
-     *     {@code sharegpt}, optional (for expected input counts) otherwise; stays the caller's
+     * @param options option name to value, as in the class comment. Absent options take their
+     *     defaults.
+     * @param tokenizer the target model's tokenizer, required for {@code random} and
+     *     {@code sharegpt} and optional (for expected input counts) otherwise. The caller keeps
+     *     and closes it.
      * @throws IllegalArgumentException for an unknown name or option, an invalid value, or a
      *     missing tokenizer or path
      * @throws DatasetException when a dataset file cannot be used

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A tokenizer whose chat template cannot render counts chat prompts without it and says so once.
+ * A tokenizer whose chat template cannot render counts chat prompts without it and logs one
+ * warning.
  * The warning is read from standard error, where the test logger (slf4j-simple) writes.
  */
 class ChatTemplateFallbackTest {

@@ -75,7 +75,7 @@ class HuggingFaceTokenizerTest {
     }
 
     @Test
-    void addedTokenIdsAreQwen3SpecialAndAddedTokens() {
+    void addedTokenIdsMatchQwen3() {
         int[] added = qwen3.addedTokenIds();
 
         assertThat(added).hasSize(26);

@@ -46,7 +46,14 @@ class Jinja2CompatibilityTest {
                 Arguments.of("{% if add_generation_prompt is false %}f{% endif %}", "f"),
                 Arguments.of("{% for m in messages[::-1] %}{{ m.content }}{% endfor %}", "21"),
                 Arguments.of("{{ messages[0].content }}  \n  {{- '!' }}", "1!"),
-                Arguments.of("{% for m in messages %}\n  {{ m.role }}\n{% endfor %}", "  user\n  user\n"));
+                Arguments.of("{% for m in messages %}\n  {{ m.role }}\n{% endfor %}", "  user\n  user\n"),
+                Arguments.of("{{ messages[1:] | map(attribute='content') | join(',') }}", "2"),
+                Arguments.of("{{ messages[0]['content'] | trim }}|{{ ' x ' | trim }}", "1|x"),
+                Arguments.of("{%- if not date_string is defined %}{%- set date_string = '26 Jul 2024' %}{%- endif %}{{ date_string }}", "26 Jul 2024"),
+                Arguments.of("{% for m in messages %}{{ m.content }}{% if not loop.last %},{% endif %}{% endfor %}", "1,2"),
+                Arguments.of("{{ (messages | length) * 2 }}", "4"),
+                Arguments.of("{{ messages | selectattr('role', 'equalto', 'user') | list | length }}", "2"),
+                Arguments.of("{{ 'a' ~ 'b' ~ 1 }}", "ab1"));
     }
 
     @ParameterizedTest

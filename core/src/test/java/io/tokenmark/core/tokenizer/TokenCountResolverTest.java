@@ -79,7 +79,7 @@ class TokenCountResolverTest {
     }
 
     @Test
-    void withoutTextAndUsageKeepsEventCountAndWarnsOnce() {
+    void noTextKeepsEventCountAndWarnsOnce() {
         RequestRecord first = stream(spec(12), false, answer("Hello"), answer(", world"));
         RequestRecord second = stream(spec(12), false, answer("again"));
 

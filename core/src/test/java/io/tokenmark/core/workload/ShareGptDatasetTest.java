@@ -26,7 +26,7 @@ class ShareGptDatasetTest {
     Path folder;
 
     @Test
-    void promptIsFirstHumanTurnAndOutputIsReplyCount() throws IOException {
+    void firstExchangeSetsPromptAndOutput() throws IOException {
         Path file = write("sharegpt.json", "[\n"
                 + entry("gpt", "Welcome!", "human", QUESTION, "gpt", ANSWER) + "\n]\n");
 
@@ -78,7 +78,7 @@ class ShareGptDatasetTest {
     }
 
     @Test
-    void fixedOutputTokensOverrideReplyAndSkipItsCheck() throws IOException {
+    void outputTokensOverrideReplyLength() throws IOException {
         Path file = write("sharegpt.json", "[\n" + entry("human", QUESTION, "gpt", "Yes.") + "\n]");
 
         RequestSpec spec = builder(file).outputTokens(300).build().get(0);
@@ -227,7 +227,7 @@ class ShareGptDatasetTest {
         return indexes;
     }
 
-    /** One entry on one line; arguments alternate speaker and text. */
+    /** Returns one entry on one line. The arguments alternate speaker and text. */
     private static String entry(String... turns) {
         StringBuilder json = new StringBuilder("{\"conversations\": [");
         for (int i = 0; i < turns.length; i += 2) {
