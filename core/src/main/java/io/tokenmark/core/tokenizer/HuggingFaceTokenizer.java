@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Offline use</h2>
  * DJL's jar carries the native library for Linux (x86-64, aarch64), macOS (aarch64) and Windows
- * (x86-64). The first load copies it to {@code ~/.djl.ai/tokenizers} (set {@code DJL_CACHE_DIR}
- * to change that folder) and nothing is downloaded. DJL 0.38.0 does make one network call of its
- * own: on the first tokenizer it creates, it queries the EC2 instance metadata address
+ * (x86-64). The first load copies it to {@code ~/.djl.ai/tokenizers} and nothing is downloaded.
+ * {@code ENGINE_CACHE_DIR} or {@code DJL_CACHE_DIR}, as an environment variable or system
+ * property, moves that folder. DJL 0.38.0 does make one network call of its own: on the first
+ * tokenizer it creates in a JVM, it queries the EC2 instance metadata address
  * 169.254.169.254 for usage tracking, unless {@code OPT_OUT_TRACKING} is {@code true} as an
  * environment variable or system property. This class sets the system property
  * {@code OPT_OUT_TRACKING=true} before using DJL, unless the variable or property is already set.
