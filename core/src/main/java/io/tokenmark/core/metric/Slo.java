@@ -106,7 +106,7 @@ public final class Slo {
         return limitsMillis.isEmpty();
     }
 
-    /** Returns the metrics with a limit, in the order TTFT, TPOT, ITL, E2EL. */
+    /** Returns the metrics with a limit, in the declaration order of {@link Metric}. */
     public Set<Metric> metrics() {
         return limitsMillis.keySet();
     }
