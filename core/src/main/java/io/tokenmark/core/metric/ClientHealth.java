@@ -30,18 +30,18 @@ public record ClientHealth(
 
     /**
      * Schedule lag p99 above which a point is client-bound, in milliseconds. A healthy client
-     * sends within well under a millisecond of the schedule; 10 ms is ten times that budget and
-     * already a few percent of a typical TTFT (hundreds of milliseconds), so beyond it the
+     * sends within well under a millisecond of the schedule. 10 ms is ten times that budget and
+     * already a few percent of a typical TTFT (hundreds of milliseconds). Beyond it, the
      * client's own delay is a visible part of the reported latencies and of the load the server
      * saw.
      */
     public static final double SCHEDULE_LAG_P99_LIMIT_MILLIS = 10.0;
 
     /**
-     * I/O-thread busy share above which a point is client-bound. A thread that is busy a share ρ
-     * of the time makes newly arrived reads wait in proportion to ρ / (1 − ρ) (queueing theory
-     * for a single server): at 0.8 that is four times the time to handle a read, so arrival
-     * timestamps start to lag the network.
+     * I/O-thread busy share above which a point is client-bound. In a single-server queue that
+     * is busy a share ρ of the time, a new arrival waits in proportion to ρ / (1 − ρ). At 0.8
+     * that is four times the time to handle one read, so arrival timestamps start to lag the
+     * network.
      */
     public static final double EVENT_LOOP_BUSY_SHARE_LIMIT = 0.8;
 

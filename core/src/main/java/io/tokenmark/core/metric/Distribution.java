@@ -24,7 +24,7 @@ import org.HdrHistogram.HistogramIterationValue;
  * <p><b>Percentiles are nearest-rank:</b> the p-th percentile of n samples is the sample at rank
  * ⌈p/100 × n⌉ (at least 1) in ascending order, so p99 of {10, 20, 30} ms is 30 ms. The value is
  * the highest value equivalent to that sample's histogram bucket (within 0.1 % of the sample),
- * clamped to the exact minimum and maximum; rank 1 and rank n return the exact extremes. The rank
+ * clamped to the exact minimum and maximum. Rank 1 and rank n return the exact extremes. The rank
  * is computed here in decimal arithmetic rather than taken from
  * {@code AbstractHistogram.getValueAtPercentile}: older HdrHistogram releases rounded the rank to
  * the nearest integer (p99 of 160 samples became the 158th), and 2.2.2, which rounds up after
@@ -110,7 +110,7 @@ public final class Distribution implements Serializable {
                     "invalid encoded histogram: not the Base64 of a compressed HdrHistogram", e);
         }
         if (decoded.getTotalCount() != count) {
-            throw new IllegalArgumentException("encoded histogram holds " + decoded.getTotalCount()
+            throw new IllegalArgumentException("encoded histogram contains " + decoded.getTotalCount()
                     + " samples but the stored count is " + count);
         }
         if (count == 0) {

@@ -36,7 +36,7 @@ public record LoadDescription(
         Long plannedRequests,
         Double plannedDurationSeconds) {
 
-    /** How requests were started. */
+    /** The arrival model of a point. */
     public enum Mode {
         /** N users; each sends its next request when its last one ends. */
         CLOSED_LOOP,

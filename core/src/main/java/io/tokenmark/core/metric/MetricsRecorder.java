@@ -26,11 +26,11 @@ import java.util.TreeMap;
  * <p><b>Threading:</b> {@link #record} may be called from any thread, including I/O threads,
  * once per request when it ends. One lock guards the state; it is held for the request's
  * per-token ITL samples (one histogram update per token), about microseconds for a
- * thousand-token answer. {@link #summarize} may run at any time, also while records arrive.
+ * thousand-token response. {@link #summarize} may run at any time, also while records arrive.
  *
  * <p><b>Memory:</b> constant per metric (the histograms grow with the value range, not the
- * sample count), plus 16 bytes per successful request and 4 bytes per 10 ms of run for the peak
- * figures.
+ * sample count), plus 16 bytes per successful request and at most 8 MiB of token-arrival bins
+ * for the peak figures.
  */
 public final class MetricsRecorder {
     private final Slo slo;
@@ -135,7 +135,7 @@ public final class MetricsRecorder {
     /**
      * Returns a snapshot of everything recorded so far; later records do not change it.
      *
-     * @param context the load and what else the harness knows about the point
+     * @param context the load and what else the harness observed about the point
      */
     public Summary summarize(SummaryContext context) {
         Objects.requireNonNull(context, "context");
@@ -233,9 +233,15 @@ public final class MetricsRecorder {
     }
 
     private void recordActivity(RequestRecord record) {
-        timeline.addRequest(record.startNanos(), record.endNanos());
+        long start = record.startNanos();
+        long end = record.endNanos();
+        timeline.addRequest(start, end);
         for (int i = 0; i < record.tokenEvents(); i++) {
-            timeline.addTokens(record.tokenEventNanos(i), Math.max(1, record.tokensInEvent(i)));
+            long arrival = record.tokenEventNanos(i);
+            // A token outside its own request's lifetime is a broken timestamp, not a peak.
+            if (arrival >= start && arrival <= end) {
+                timeline.addTokens(arrival, Math.max(1, record.tokensInEvent(i)));
+            }
         }
     }
 

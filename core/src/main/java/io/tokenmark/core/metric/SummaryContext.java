@@ -3,7 +3,7 @@ package io.tokenmark.core.metric;
 import java.util.Objects;
 
 /**
- * What the harness knows about a sweep point beyond its requests, passed to
+ * What the harness observed about a sweep point beyond its requests, passed to
  * {@link MetricsRecorder#summarize(SummaryContext)}. Immutable; start with {@link #of} and
  * change one value at a time with the {@code with…} methods.
  *

@@ -26,7 +26,7 @@ import java.util.Objects;
  * @param endMillis end of stream, or when the failure was detected
  * @param scheduleLagMillis send (dispatch when never sent) − scheduled
  * @param ttftMillis time to first token
- * @param ttfoMillis time to first answer token
+ * @param ttfoMillis time to first output: the first token event with answer text
  * @param e2elMillis end-to-end latency
  * @param streamTimeMillis end of stream − send
  * @param tpotMillis time per output token, {@code null} when N_out ≤ 1

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the lines of a {@code requests.jsonl} written by {@link RequestLogWriter}.
  *
- * <p>A crash can cut the last line short. A last line that is not complete JSON is skipped and
- * logged; an invalid line anywhere else is an error, because it means the file is not a
- * TokenMark request log.
+ * <p>A crash can cut the last line short, so a last line that is not complete JSON is skipped
+ * and logged. An invalid line anywhere else is an error: the file is then not a TokenMark
+ * request log.
  */
 public final class RequestLogReader {
     private static final Logger LOG = LoggerFactory.getLogger(RequestLogReader.class);

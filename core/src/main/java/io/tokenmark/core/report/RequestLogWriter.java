@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * request ends; a crash therefore keeps every finished request. Warm-up records are skipped. The
  * line's keys are those of {@link RequestLogEntry}.
  *
- * <p><b>Secrets:</b> no record field holds an API key. As a second guard, a writer given the
+ * <p><b>Secrets:</b> no record field contains an API key. As a second guard, a writer given the
  * run's key replaces any occurrence of it in the written text (error messages quote servers)
  * with {@code [redacted]}.
  *

@@ -19,7 +19,7 @@ import java.util.Objects;
  * The contents of {@code run.json}: what was benchmarked, how, and on which host. The harness
  * writes it once before the first request; {@code compare} and {@code report} read it.
  *
- * <p>It never holds a secret: the URL loses any user info and query string on construction, and
+ * <p>It never contains a secret: the URL loses any user info and query string on construction, and
  * there is no field for headers or keys.
  *
  * @param label the run label

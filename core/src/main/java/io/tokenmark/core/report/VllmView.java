@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Mapping:
  * <ul>
- *   <li>{@code itl} holds TokenMark's ICL, the gap between token events, because that is what
+ *   <li>{@code itl} contains TokenMark's ICL, the gap between token events, because that is what
  *       vLLM measures under that name;</li>
  *   <li>{@code median} and {@code pNN} are nearest-rank, where vLLM interpolates linearly
  *       ({@code numpy.percentile}); {@code std} is the population deviation, like

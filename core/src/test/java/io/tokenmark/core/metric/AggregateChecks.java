@@ -40,9 +40,9 @@ final class AggregateChecks {
                     assertThat(summary.failedRequests()).as(key).isEqualTo(value.asLong());
                     break;
                 case "failed_errors":
-                    Map<String, Long> wanted = new TreeMap<>();
-                    value.forEach(label -> wanted.merge(label.asText(), 1L, Long::sum));
-                    assertThat(summary.failuresByError()).as(key).isEqualTo(wanted);
+                    Map<String, Long> expectedFailures = new TreeMap<>();
+                    value.forEach(label -> expectedFailures.merge(label.asText(), 1L, Long::sum));
+                    assertThat(summary.failuresByError()).as(key).isEqualTo(expectedFailures);
                     break;
                 case "ttft_ms_successful":
                 case "ttft_ms_service":

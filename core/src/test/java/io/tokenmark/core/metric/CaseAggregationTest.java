@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hand-derived summary figures for four recorded cases: per-token ITL from cumulative usage
- * (B05), the usage chunk outside E2EL (B10), failures outside every latency (B22) and schedule
- * lag (B27). The records come from the case files' segment times; the expected numbers come
+ * (B05), E2EL without the usage chunk (B10), latencies without failed requests (B22) and
+ * schedule lag (B27). The records come from the case files' segment times; the expected numbers come
  * from the files' {@code expected} values and from arithmetic stated beside each check.
  */
 class CaseAggregationTest {
@@ -86,7 +86,7 @@ class CaseAggregationTest {
     void b22DurationIncludesTheFailedRequest() {
         Summary summary = summarize(RecordedCase.byId("B22"), LoadDescription.closedLoop(3));
 
-        // All three start at 0 ms; the HTTP 500 answer arrives at 30,000 ms, the others end
+        // All three start at 0 ms; the HTTP 500 response arrives at 30,000 ms, the others end
         // by 160 ms. D spans the failure, so 2 successes over 30 s is 1/15 req/s.
         assertThat(summary.durationSeconds()).isCloseTo(30.0, within(1e-9));
         assertThat(summary.requestThroughput()).isCloseTo(2 / 30.0, within(1e-9));

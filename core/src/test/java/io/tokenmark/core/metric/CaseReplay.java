@@ -21,7 +21,7 @@ import java.util.zip.Inflater;
  * time of the segment holding its terminating blank line (the case format's arrival rule), and
  * feeds the events to the real {@link RequestRecorder} in stream order.
  *
- * <p>This stands in for the Netty client, which {@code core} cannot depend on; the client's own
+ * <p>It replaces the Netty client, which {@code core} cannot depend on; the client's own
  * tests replay the same cases over real sockets. The SSE rules follow the WHATWG parsing rules
  * (CR, LF and CRLF line ends, one leading BOM, comments, one space dropped after the colon,
  * several {@code data} lines joined with LF); error classification follows the error kinds:

@@ -23,9 +23,9 @@ class DistributionTest {
 
     @Test
     void oneSampleIsEveryPercentile() {
-        Distribution one = Distribution.of(10 * MS);
+        Distribution single = Distribution.of(10 * MS);
 
-        DistributionStats stats = one.statsMillis();
+        DistributionStats stats = single.statsMillis();
         assertThat(stats.count()).isEqualTo(1);
         assertThat(stats.mean()).isEqualTo(10.0);
         assertThat(stats.stdDev()).isEqualTo(0.0);
@@ -110,8 +110,8 @@ class DistributionTest {
 
     @Test
     void meanAndStdDevComeFromExactSums() {
-        // 1,000,001 ns and 1,000,999 ns share one histogram bucket (width 1024 ns here), so a
-        // histogram mean could not tell them apart; the exact mean can.
+        // 1,000,001 ns and 1,000,999 ns share one histogram bucket (width 1024 ns here). A mean
+        // from the histogram could not tell them apart, but the exact mean can.
         Distribution distribution = Distribution.of(1_000_001, 1_000_999, 1_000_001, 1_000_999);
 
         assertThat(distribution.mean()).isEqualTo(1_000_500.0);
@@ -208,7 +208,7 @@ class DistributionTest {
 
         assertThatThrownBy(() -> Distribution.restore(4, 6, 2, 1, 3, original.encodeHistogram()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("encoded histogram holds 3 samples but the stored count is 4");
+                .hasMessage("encoded histogram contains 3 samples but the stored count is 4");
     }
 
     @Test

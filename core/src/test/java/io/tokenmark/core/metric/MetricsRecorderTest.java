@@ -62,7 +62,7 @@ class MetricsRecorderTest {
     }
 
     @Test
-    void durationSpansFirstSendToLastEndWithFailures() {
+    void durationIncludesFailedRequest() {
         MetricsRecorder metrics = recorder();
         metrics.record(success(0, 100, 50, 10, 5, 8, 0).build());   // ends at 190 ms
         metrics.record(failure(1, 40, 1_040, ErrorKind.READ_TIMEOUT, 0).build());

@@ -144,12 +144,12 @@ public final class RecordedCase {
             return item.has("scheduled_ms") ? item.get("scheduled_ms").asDouble() : startMillis();
         }
 
-        /** The decoded body text (the {@code sse} field). */
+        /** Returns the decoded body text (the {@code sse} field). */
         public String bodyText() {
             return item.path("sse").asText();
         }
 
-        /** The bytes on the wire: {@code body_b64} when present, else the UTF-8 of the text. */
+        /** Returns the wire bytes: {@code body_b64} when present, else the UTF-8 of the text. */
         public byte[] wireBytes() {
             if (item.has("body_b64")) {
                 return Base64.getDecoder().decode(item.get("body_b64").asText());
@@ -175,9 +175,9 @@ public final class RecordedCase {
         public double[] segmentTimesMillis() {
             int segments = chunkSplits().length + 1;
             double[] times = new double[segments];
-            JsonNode given = item.path("segment_times_ms");
-            for (int i = 0; i < segments && i < given.size(); i++) {
-                times[i] = given.get(i).asDouble();
+            JsonNode recorded = item.path("segment_times_ms");
+            for (int i = 0; i < segments && i < recorded.size(); i++) {
+                times[i] = recorded.get(i).asDouble();
             }
             return times;
         }
@@ -189,7 +189,7 @@ public final class RecordedCase {
             return after == null || after.isNull() ? null : after.asText();
         }
 
-        /** The read timeout for a {@code stall} case, in ms. */
+        /** Returns the read timeout of a {@code stall} case, in ms. */
         public double readTimeoutMillis() {
             return item.has("read_timeout_ms") ? item.get("read_timeout_ms").asDouble()
                     : root.path("read_timeout_ms").asDouble(0);

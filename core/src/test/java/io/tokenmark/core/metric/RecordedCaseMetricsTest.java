@@ -227,9 +227,9 @@ class RecordedCaseMetricsTest {
             for (int i = 0; i < record.tokenEvents(); i++) {
                 perEvent.add(record.tokensInEvent(i));
             }
-            List<Integer> wanted = new ArrayList<>();
-            expected.get("tokens_per_chunk").forEach(n -> wanted.add(n.asInt()));
-            assertThat(perEvent).as("tokens_per_chunk").isEqualTo(wanted);
+            List<Integer> expectedPerEvent = new ArrayList<>();
+            expected.get("tokens_per_chunk").forEach(n -> expectedPerEvent.add(n.asInt()));
+            assertThat(perEvent).as("tokens_per_chunk").isEqualTo(expectedPerEvent);
         }
         if (expected.has("content_chunks")) {
             int withAnswer = 0;

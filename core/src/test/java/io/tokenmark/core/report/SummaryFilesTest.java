@@ -149,7 +149,7 @@ class SummaryFilesTest {
     }
 
     @Test
-    void runSummaryListsPointsInOrderAndReplacesRepeats() {
+    void runSummaryReplacesRepeatedPoint() {
         OutputLayout layout = OutputLayout.of(out, "sweep");
         SummaryWriter writer = SummaryWriter.open(layout, "sweep");
         Summary c1 = point(LoadDescription.closedLoop(1), 2);

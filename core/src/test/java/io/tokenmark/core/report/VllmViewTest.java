@@ -67,7 +67,7 @@ class VllmViewTest {
     }
 
     @Test
-    void uncappedOpenLoopHasRateAndNoQueueTime() {
+    void uncappedOpenLoopOmitsQueueTime() {
         Map<String, Object> view = VllmView.of(
                 summary(LoadDescription.openLoop(2.5, 0.5, null), Slo.parse("ttft=105")));
 
