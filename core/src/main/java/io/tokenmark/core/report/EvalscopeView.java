@@ -20,7 +20,12 @@ import java.util.Map;
  *   <li>"Average time to first token (s)" is the mean TTFT, to the first token event; evalscope
  *       takes the first chunk of any kind, including a role-only first chunk.</li>
  * </ul>
- * "Packages" are the gaps between token events: evalscope counts every chunk but the first and
+ * "Average time per output token (s)" follows the later releases' formula, the mean over
+ * successful requests of (latency − TTFT) / (N_out − 1), with 0 for N_out ≤ 1. The oldest
+ * releases with the package rows averaged each request's chunk gaps instead, which is close to
+ * "Average package latency (s)".
+ *
+ * <p>"Packages" are the gaps between token events: evalscope counts every chunk but the first and
  * the last, which gives the same number when a stream ends with one non-token chunk, as
  * OpenAI-compatible servers send it. Values are not rounded (evalscope rounds to four
  * decimals); averages over no request are {@code null}, where evalscope writes -1.
