@@ -33,7 +33,7 @@ import java.util.function.LongFunction;
  * <p>It counts requests in flight as the server would see them: from {@code send} until just
  * before the terminal callback, so a successor sent from that callback does not overlap.
  */
-final class DelayedResponseClient implements InferenceClient {
+public final class DelayedResponseClient implements InferenceClient {
     static final int TOKENS_PER_RESPONSE = 4;
 
     private final ScheduledExecutorService[] loops;
@@ -68,12 +68,12 @@ final class DelayedResponseClient implements InferenceClient {
     }
 
     /** Returns a client whose every request takes {@code delay}. */
-    static DelayedResponseClient withDelay(Duration delay) {
+    public static DelayedResponseClient withDelay(Duration delay) {
         return new DelayedResponseClient(2, index -> delay);
     }
 
     /** Returns a client whose requests never end unless cancelled. */
-    static DelayedResponseClient neverResponding() {
+    public static DelayedResponseClient neverResponding() {
         return new DelayedResponseClient(2, index -> null);
     }
 

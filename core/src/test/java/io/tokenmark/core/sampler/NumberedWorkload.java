@@ -4,10 +4,10 @@ import io.tokenmark.core.workload.RequestSpec;
 import io.tokenmark.core.workload.Workload;
 
 /** A workload of {@code size} distinct prompts whose dataset index is their position. */
-final class NumberedWorkload implements Workload {
+public final class NumberedWorkload implements Workload {
     private final RequestSpec[] specs;
 
-    NumberedWorkload(int size) {
+    public NumberedWorkload(int size) {
         specs = new RequestSpec[size];
         for (int i = 0; i < size; i++) {
             specs[i] = RequestSpec.builder().datasetIndex(i).prompt("prompt " + i).maxTokens(4)

@@ -1,0 +1,170 @@
+package io.tokenmark.core.run;
+
+import io.tokenmark.core.metric.MetricsRecorder;
+import io.tokenmark.core.metric.RequestRecord;
+import io.tokenmark.core.report.RequestLogWriter;
+import io.tokenmark.core.tokenizer.TokenCountResolver;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves finished {@link RequestRecord}s off the client's I/O threads and, on one worker thread,
+ * refines their token counts with the tokenizer (when one is configured), adds them to the
+ * point's {@link MetricsRecorder} and appends them to {@code requests.jsonl}.
+ *
+ * <p>I/O threads only enqueue: tokenizing and file writes would otherwise delay every stream
+ * served by the same thread and distort its timestamps.
+ *
+ * <p><b>Threading:</b> {@link PointSink#accept} may be called from any thread and never blocks.
+ * {@link #drain()} and {@link #close()} block; call them from the harness thread.
+ */
+public final class RecordPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordPipeline.class);
+    private static final Item POISON = new Item(null, null);
+
+    private final TokenCountResolver resolver;
+    private final RequestLogWriter requestLog;
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private final Object progress = new Object();
+    private long enqueued;
+    private long processed;
+    private long failed;
+
+    /**
+     * Starts the worker thread.
+     *
+     * @param resolver refines token counts when the server sent no usage, or {@code null}
+     * @param requestLog receives every measured record, or {@code null} to write none
+     */
+    public RecordPipeline(TokenCountResolver resolver, RequestLogWriter requestLog) {
+        this.resolver = resolver;
+        this.requestLog = requestLog;
+        this.worker = new Thread(this::work, "tokenmark-records");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /**
+     * Returns the sink for one sweep point's records.
+     *
+     * @param pointLabel written with each record, such as {@code c16}
+     * @param metrics the point's recorder
+     */
+    public PointSink sinkFor(String pointLabel, MetricsRecorder metrics) {
+        return new PointSink(Objects.requireNonNull(pointLabel, "pointLabel"),
+                Objects.requireNonNull(metrics, "metrics"));
+    }
+
+    /**
+     * Waits until every record enqueued so far has been processed.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    public void drain() throws InterruptedException {
+        synchronized (progress) {
+            long target = enqueued;
+            while (processed < target) {
+                progress.wait(100);
+            }
+        }
+    }
+
+    /** Returns how many records failed to process (logged once each); normally zero. */
+    public long failedRecords() {
+        synchronized (progress) {
+            return failed;
+        }
+    }
+
+    /**
+     * Processes what is queued, then stops the worker. Does not close the request log, which the
+     * caller owns.
+     */
+    @Override
+    public void close() {
+        queue.add(POISON);
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            LOG.warn("Record pipeline did not finish within 30 s; {} records were not processed",
+                    queue.size());
+        }
+    }
+
+    private void enqueue(Item item) {
+        synchronized (progress) {
+            enqueued++;
+        }
+        queue.add(item);
+    }
+
+    private void work() {
+        while (true) {
+            Item item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                LOG.warn("Record pipeline interrupted with {} records queued", queue.size());
+                return;
+            }
+            if (item == POISON) {
+                return;
+            }
+            process(item);
+        }
+    }
+
+    private void process(Item item) {
+        try {
+            RequestRecord record = resolver == null ? item.record : resolver.resolve(item.record);
+            item.sink.metrics.record(record);
+            if (requestLog != null) {
+                requestLog.write(item.sink.label, record);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Failed to process the record of request {} in point {}; it is left out",
+                    item.record.requestId(), item.sink.label, e);
+            synchronized (progress) {
+                failed++;
+            }
+        } finally {
+            synchronized (progress) {
+                processed++;
+                progress.notifyAll();
+            }
+        }
+    }
+
+    /** The record sink of one sweep point; see {@link RecordPipeline#sinkFor}. */
+    public final class PointSink implements Consumer<RequestRecord> {
+        private final String label;
+        private final MetricsRecorder metrics;
+
+        private PointSink(String label, MetricsRecorder metrics) {
+            this.label = label;
+            this.metrics = metrics;
+        }
+
+        /** Enqueues a finished record; never blocks. */
+        @Override
+        public void accept(RequestRecord record) {
+            enqueue(new Item(this, record));
+        }
+
+        /** Returns the point's recorder. */
+        public MetricsRecorder metrics() {
+            return metrics;
+        }
+    }
+
+    private record Item(PointSink sink, RequestRecord record) {
+    }
+}
