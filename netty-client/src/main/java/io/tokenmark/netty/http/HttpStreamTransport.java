@@ -322,8 +322,8 @@ public final class HttpStreamTransport implements AutoCloseable {
         @Override
         protected void initChannel(SocketChannel channel) {
             ChannelPipeline pipeline = channel.pipeline();
-            ReadTimestampHandler clock = new ReadTimestampHandler();
-            pipeline.addLast("read-timestamp", clock);
+            SocketTimestampHandler clock = new SocketTimestampHandler();
+            pipeline.addLast("socket-timestamps", clock);
             if (sslContext != null) {
                 SslHandler tls = sslContext.newHandler(channel.alloc(), host, port);
                 tls.setHandshakeTimeoutMillis(options.connectTimeoutMillis());

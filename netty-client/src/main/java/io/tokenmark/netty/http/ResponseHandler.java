@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ResponseHandler.class);
 
-    private final ReadTimestampHandler clock;
+    private final SocketTimestampHandler clock;
     private final SseEventDecoder decoder;
     private final OpenAiStreamReader reader;
     private final long readTimeoutNanos;
@@ -60,7 +60,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private int errorBodyLength;
     private ScheduledFuture<?> readTimer;
 
-    ResponseHandler(ReadTimestampHandler clock, JsonFactory jsonFactory, boolean retainText,
+    ResponseHandler(SocketTimestampHandler clock, JsonFactory jsonFactory, boolean retainText,
             int maxEventBytes, long readTimeoutMillis) {
         this.clock = clock;
         this.reader = new OpenAiStreamReader(jsonFactory, retainText);
@@ -85,8 +85,10 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         decoder.reset();
         reader.start(next.listener);
 
-        sendNanos = System.nanoTime();
+        long beforeWrite = System.nanoTime();
         ChannelFuture written = ctx.channel().writeAndFlush(next.request);
+        // The flush has passed the socket end of the pipeline by now, unless the write failed.
+        sendNanos = clock.lastFlushNanos() >= beforeWrite ? clock.lastFlushNanos() : beforeWrite;
         next.sent(sendNanos);
         written.addListener(future -> {
             if (!future.isSuccess() && exchange == next) {
