@@ -275,7 +275,7 @@ public final class HttpStreamTransport implements AutoCloseable {
         return "connecting to " + target + " failed: " + cause;
     }
 
-    private FullHttpRequest buildRequest(String requestId, byte[] body) {
+    FullHttpRequest buildRequest(String requestId, byte[] body) {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
                 requestUri, Unpooled.wrappedBuffer(body));
         HttpHeaders headers = request.headers();
@@ -317,22 +317,29 @@ public final class HttpStreamTransport implements AutoCloseable {
         return host.toLowerCase(Locale.ROOT);
     }
 
-    /** Builds each connection's pipeline. */
+    /**
+     * Installs the client's handlers on a new channel: socket timestamps, TLS when the endpoint
+     * is {@code https}, the HTTP codec, decompression and the {@link ResponseHandler}.
+     */
+    void initPipeline(Channel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
+        SocketTimestampHandler clock = new SocketTimestampHandler();
+        pipeline.addLast("socket-timestamps", clock);
+        if (sslContext != null) {
+            SslHandler tls = sslContext.newHandler(channel.alloc(), host, port);
+            tls.setHandshakeTimeoutMillis(options.connectTimeoutMillis());
+            pipeline.addLast("tls", tls);
+        }
+        pipeline.addLast("http", new HttpClientCodec());
+        pipeline.addLast("decompress", new HttpContentDecompressor(0));
+        pipeline.addLast("response", new ResponseHandler(clock, jsonFactory,
+                options.retainText(), options.maxEventBytes(), options.readTimeoutMillis()));
+    }
+
     private final class Initializer extends ChannelInitializer<SocketChannel> {
         @Override
         protected void initChannel(SocketChannel channel) {
-            ChannelPipeline pipeline = channel.pipeline();
-            SocketTimestampHandler clock = new SocketTimestampHandler();
-            pipeline.addLast("socket-timestamps", clock);
-            if (sslContext != null) {
-                SslHandler tls = sslContext.newHandler(channel.alloc(), host, port);
-                tls.setHandshakeTimeoutMillis(options.connectTimeoutMillis());
-                pipeline.addLast("tls", tls);
-            }
-            pipeline.addLast("http", new HttpClientCodec());
-            pipeline.addLast("decompress", new HttpContentDecompressor(0));
-            pipeline.addLast("response", new ResponseHandler(clock, jsonFactory,
-                    options.retainText(), options.maxEventBytes(), options.readTimeoutMillis()));
+            initPipeline(channel);
         }
     }
 

@@ -34,15 +34,18 @@ public final class RecordingListener implements StreamListener {
     /** Waits for the record and fails when it does not arrive in time or the contract broke. */
     public RequestRecord await(long timeoutMillis) throws Exception {
         RequestRecord result = record.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        // Give a late, contract-breaking callback a moment to show up.
-        Thread.sleep(20);
+        assertContractHeld();
+        return result;
+    }
+
+    /** Fails if any callback so far broke the listener contract. */
+    public void assertContractHeld() {
         synchronized (this) {
             if (!violations.isEmpty()) {
                 throw new AssertionError("listener contract broken: " + violations
                         + "; callbacks " + callbacks);
             }
         }
-        return result;
     }
 
     /** The failure passed to {@code onFailure}, or {@code null}. */
