@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * {@link OpenAiStreamReader}; any other status collects the first
  * {@link RequestFailure#MAX_BODY_BYTES} bytes of the body and fails with {@code http_<status>}.
  *
- * <p><b>Connection fate.</b> After a terminal callback the connection is released to the pool
- * once the response has been read to its end, if the response allows keep-alive. A stream that
- * completed with {@code [DONE]}, or failed with an in-band error, is read to the end of its body
- * first. A timeout, a cancellation, a malformed event, an oversized error body or a transport
- * error closes the connection instead.
+ * <p><b>Connection fate.</b> A connection goes back to the pool once its response has been read
+ * to the end, if the response allows keep-alive. A stream that completed with {@code [DONE]}, or
+ * failed with an in-band error or an HTTP status, is read to the end of its body; its terminal
+ * callback is delivered after the read that decided it, and after the release when the body ends
+ * in that same read, so a request sent from the callback can reuse the connection. A timeout, a
+ * cancellation, a malformed event, an oversized error body or a transport error closes the
+ * connection instead.
  *
  * <p><b>Read timeout:</b> while an exchange is attached, a timer checks the time since the latest
  * socket read (or the send, before any read); when it reaches {@code readTimeoutMillis} the
@@ -60,6 +62,14 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private int errorBodyLength;
     private ScheduledFuture<?> readTimer;
 
+    // A terminal outcome decided during the current read, delivered after the connection is
+    // settled or when the read batch ends, whichever comes first.
+    private boolean terminalPending;
+    private ErrorKind pendingKind;
+    private String pendingMessage;
+    private String pendingBody;
+    private long pendingNanos;
+
     ResponseHandler(SocketTimestampHandler clock, JsonFactory jsonFactory, boolean retainText,
             int maxEventBytes, long readTimeoutMillis) {
         this.clock = clock;
@@ -82,6 +92,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         contentType = null;
         errorBody = null;
         errorBodyLength = 0;
+        terminalPending = false;
         decoder.reset();
         reader.start(next.listener);
 
@@ -170,7 +181,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             return;
         }
 
-        if (!exchange.isTerminated()) {
+        if (!exchange.isTerminated() && !terminalPending) {
             if (errorBody != null) {
                 if (!collectErrorBody(content.content(), last, now)) {
                     return;
@@ -201,15 +212,15 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         }
 
         switch (reader.outcome()) {
-            case COMPLETED -> exchange.complete(reader.endNanos());
+            case COMPLETED -> pendTerminal(null, null, null, reader.endNanos());
             case FAILED -> {
                 ErrorKind kind = reader.failureKind();
-                exchange.fail(kind, status, reader.failureMessage(), null, reader.endNanos());
                 if (kind == ErrorKind.MALFORMED_EVENT) {
                     // The rest of a stream that broke the format is not worth reading.
-                    settle(false);
+                    failAndClose(kind, reader.failureMessage(), reader.endNanos());
                     return false;
                 }
+                pendTerminal(kind, reader.failureMessage(), null, reader.endNanos());
             }
             default -> {
             }
@@ -232,13 +243,49 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         }
 
         String body = HttpErrors.bodyText(errorBody, errorBodyLength);
-        exchange.fail(ErrorKind.HTTP, status, HttpErrors.message(status, body), body, now);
+        pendTerminal(ErrorKind.HTTP, HttpErrors.message(status, body), body, now);
         if (!last) {
             // The rest of a long error body would only be discarded; close instead of draining.
             settle(false);
             return false;
         }
         return true;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            deliverPendingTerminal(exchange);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * Records a terminal outcome ({@code kind == null} for success). Delivering it only after
+     * the current read lets the response's final chunk, which usually arrives in the same read
+     * as {@code [DONE]}, release the connection first, so a request sent from the terminal
+     * callback reuses it. The times reported are those of the event, not of the delivery.
+     */
+    private void pendTerminal(ErrorKind kind, String message, String body, long nanos) {
+        terminalPending = true;
+        pendingKind = kind;
+        pendingMessage = message;
+        pendingBody = body;
+        pendingNanos = nanos;
+    }
+
+    private void deliverPendingTerminal(Exchange target) {
+        if (!terminalPending) {
+            return;
+        }
+        terminalPending = false;
+        if (pendingKind == null) {
+            target.complete(pendingNanos);
+        } else {
+            target.fail(pendingKind, status, pendingMessage, pendingBody, pendingNanos);
+        }
+        pendingMessage = null;
+        pendingBody = null;
     }
 
     @Override
@@ -269,6 +316,8 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void failAndClose(ErrorKind kind, String message, long now) {
+        // An outcome already decided wins; the failure call is then a no-op.
+        deliverPendingTerminal(exchange);
         exchange.fail(kind, status, message, null, now);
         settle(false);
     }
@@ -285,6 +334,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         } else {
             ctx.close();
         }
+        deliverPendingTerminal(done);
     }
 
     private void scheduleReadTimer(long delayNanos) {

@@ -225,30 +225,36 @@ public final class ScriptedServer implements AutoCloseable {
         out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
         out.flush();
 
-        for (Segment segment : response.segments()) {
+        List<Segment> segments = response.segments();
+        boolean chunked = response.framing() == Framing.CHUNKED;
+        boolean endBody = response.ending() == Ending.END || response.ending() == Ending.CLOSE;
+        for (int i = 0; i < segments.size(); i++) {
+            Segment segment = segments.get(i);
             sleepUntil(request.arrivalNanos() + TimeUnit.MILLISECONDS.toNanos(segment.atMillis()));
-            byte[] bytes = segment.bytes();
-            if (bytes.length == 0) {
-                continue;
-            }
-            if (response.framing() == Framing.CHUNKED) {
-                ByteArrayOutputStream chunk = new ByteArrayOutputStream(bytes.length + 16);
-                chunk.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                chunk.write(bytes);
-                chunk.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.write(chunk.toByteArray());
+            ByteArrayOutputStream write = new ByteArrayOutputStream(segment.bytes().length + 16);
+            if (chunked && segment.bytes().length > 0) {
+                write.write((Integer.toHexString(segment.bytes().length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                write.write(segment.bytes());
+                write.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             } else {
-                out.write(bytes);
+                write.write(segment.bytes());
             }
+            if (chunked && endBody && i == segments.size() - 1) {
+                // Like most servers, end the chunked body in the same write as its last chunk.
+                write.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            if (write.size() > 0) {
+                out.write(write.toByteArray());
+                out.flush();
+            }
+        }
+        if (chunked && endBody && segments.isEmpty()) {
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
         }
 
         switch (response.ending()) {
             case END, CLOSE -> {
-                if (response.framing() == Framing.CHUNKED) {
-                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
                 return response.ending() == Ending.END && response.framing() != Framing.CLOSE_DELIMITED;
             }
             case STALL -> {
