@@ -33,7 +33,10 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Replays every recorded case ({@code cases/*.json} from core's test-jar) over a real socket on
  * 127.0.0.1: a {@link ScriptedServer} writes the case's segments at the case's times, and
- * {@link NettyInferenceClient} with core's {@code RequestRecorder} measures the stream. Every
+ * {@link NettyInferenceClient} with core's {@code RequestRecorder} measures the stream. The
+ * server counts segment times from the client's send time (same JVM, same clock) rather than
+ * from its own, later, view of the request's arrival, so the times the case states are the
+ * times the client should measure. Every
  * {@code expected} key this module can map is asserted, times within 5 ms; decoder-level keys
  * ({@code events}, {@code last_event_id}, {@code retry_ms}, {@code data_line_bytes},
  * {@code comments_ignored}) are checked against {@link SseEventDecoder} run over the case body.
@@ -148,6 +151,7 @@ class CaseReplayTest {
                                 .build())) {
             RequestSpec spec = RequestSpec.ofUserMessage("Say hello.", 64);
             RecordingListener listener = new RecordingListener(spec);
+            server.anchorSegmentsTo(listener::sendNanos);
             client.send("case-" + recorded.id(), spec, listener);
             record = listener.await(lastSegment + readTimeout + 10_000);
         }

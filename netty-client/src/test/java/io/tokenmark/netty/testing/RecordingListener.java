@@ -23,6 +23,7 @@ public final class RecordingListener implements StreamListener {
     private final List<String> violations = new ArrayList<>();
     private final List<String> callbacks = new ArrayList<>();
     private volatile RequestFailure failure;
+    private volatile long sendNanos = -1;
     private Thread thread;
     private int terminals;
 
@@ -46,6 +47,11 @@ public final class RecordingListener implements StreamListener {
                         + "; callbacks " + callbacks);
             }
         }
+    }
+
+    /** The time passed to {@code onRequestSent}, or {@code -1} before it. */
+    public long sendNanos() {
+        return sendNanos;
     }
 
     /** The failure passed to {@code onFailure}, or {@code null}. */
@@ -82,6 +88,7 @@ public final class RecordingListener implements StreamListener {
                 violations.add("onRequestSent was not the first callback");
             }
         }
+        this.sendNanos = sendNanos;
         recorder.onRequestSent(sendNanos);
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import javax.net.ServerSocketFactory;
 
 /**
@@ -99,6 +100,7 @@ public final class ScriptedServer implements AutoCloseable {
     private final AtomicInteger maxActive = new AtomicInteger();
     private final Thread acceptor;
     private volatile boolean closed;
+    private volatile LongSupplier anchor;
 
     private ScriptedServer(ServerSocket serverSocket, Function<ReceivedRequest, Response> script) {
         this.serverSocket = serverSocket;
@@ -132,6 +134,16 @@ public final class ScriptedServer implements AutoCloseable {
 
     public URI baseUrl() {
         return baseUrl(false);
+    }
+
+    /**
+     * Makes segment times count from the value {@code sendNanos} returns (when positive and
+     * earlier than the request's arrival) instead of from the arrival. Tests in the same JVM
+     * pass the client's send time here, so that the server thread's wake-up delay on a loaded
+     * machine does not shift every segment; the server waits up to 200 ms for the value.
+     */
+    public void anchorSegmentsTo(LongSupplier sendNanos) {
+        this.anchor = sendNanos;
     }
 
     /** Every request read so far, in arrival order. */
@@ -225,12 +237,13 @@ public final class ScriptedServer implements AutoCloseable {
         out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
         out.flush();
 
+        long base = segmentBase(request);
         List<Segment> segments = response.segments();
         boolean chunked = response.framing() == Framing.CHUNKED;
         boolean endBody = response.ending() == Ending.END || response.ending() == Ending.CLOSE;
         for (int i = 0; i < segments.size(); i++) {
             Segment segment = segments.get(i);
-            sleepUntil(request.arrivalNanos() + TimeUnit.MILLISECONDS.toNanos(segment.atMillis()));
+            sleepUntil(base + TimeUnit.MILLISECONDS.toNanos(segment.atMillis()));
             ByteArrayOutputStream write = new ByteArrayOutputStream(segment.bytes().length + 16);
             if (chunked && segment.bytes().length > 0) {
                 write.write((Integer.toHexString(segment.bytes().length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -272,6 +285,19 @@ public final class ScriptedServer implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    private long segmentBase(ReceivedRequest request) {
+        LongSupplier source = anchor;
+        if (source == null) {
+            return request.arrivalNanos();
+        }
+        long deadline = request.arrivalNanos() + TimeUnit.MILLISECONDS.toNanos(200);
+        long sent;
+        while ((sent = source.getAsLong()) <= 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000);
+        }
+        return sent > 0 && sent < request.arrivalNanos() ? sent : request.arrivalNanos();
     }
 
     private static ReceivedRequest readRequest(InputStream in, int connection) throws IOException {
