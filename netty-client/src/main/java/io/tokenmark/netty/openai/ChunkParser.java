@@ -3,20 +3,26 @@ package io.tokenmark.netty.openai;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
- * Parses the JSON of one stream chunk into a {@link CompletionChunk} with Jackson's
- * non-blocking streaming parser, reading the event's bytes directly.
+ * Parses the JSON of one stream chunk into a {@link CompletionChunk} with Jackson's streaming
+ * parser, reading the event's bytes straight from its buffer.
  *
- * <p>One parser instance lives as long as this object and reads each event as the next root-level
- * value, so parsing a chunk allocates no parser, no context and no {@code String} of the event.
- * Field names come from Jackson's symbol table; text values are read from the parser's character
- * buffer and copied only when text is kept. Event bytes in a heap buffer are fed in place; bytes
- * in direct memory are first copied to a reused array, because the parser reads arrays.
+ * <p>One parser lives as long as this object and reads each event as the next root-level value
+ * of an endless input, which {@link EventInput} fills with one event's bytes at a time. So
+ * parsing a chunk allocates no parser, no context and no {@code String} of the event. Field names
+ * come from Jackson's symbol table; string values the reader does not ask for are skipped without
+ * being decoded, and the ones it does ask for are read from the parser's character buffer, and
+ * copied only when text is kept. The bytes are copied once, from the event's buffer (often
+ * direct memory) into the parser's input buffer. The blocking parser is used, not Jackson's
+ * non-blocking one, because it skips unwanted strings and measured about a third faster on
+ * a typical chunk.
  *
  * <p>Recognised members: {@code choices[].delta.content}, {@code .reasoning_content},
  * {@code .reasoning}, {@code .tool_calls[].function.arguments}, {@code .function_call.arguments}
@@ -31,9 +37,9 @@ import java.io.IOException;
 final class ChunkParser {
     private final JsonFactory factory;
     private final boolean retainText;
+    private final EventInput input = new EventInput();
+    private final TrailingBytes trailing = new TrailingBytes();
     private JsonParser parser;
-    private ByteArrayFeeder feeder;
-    private byte[] scratch = new byte[1024];
     private boolean reasoningInDelta;
 
     ChunkParser(JsonFactory factory, boolean retainText) {
@@ -49,42 +55,36 @@ final class ChunkParser {
     void parse(ByteBuf buffer, int index, int length, CompletionChunk out)
             throws MalformedChunkException {
         out.clear();
-        byte[] array;
-        int offset;
-        if (buffer.hasArray()) {
-            array = buffer.array();
-            offset = buffer.arrayOffset() + index;
-        } else {
-            if (scratch.length < length) {
-                scratch = new byte[Math.max(length, scratch.length * 2)];
-            }
-            buffer.getBytes(index, scratch, 0, length);
-            array = scratch;
-            offset = 0;
-        }
-
+        input.fill(buffer, index, length);
         try {
             if (parser == null) {
-                parser = factory.createNonBlockingByteArrayParser();
-                feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+                // Created here, not earlier: Jackson reads the first bytes to detect the encoding.
+                parser = factory.createParser(input);
             }
-            feeder.feedInput(array, offset, offset + length);
             if (next() != JsonToken.START_OBJECT) {
                 throw malformed("event data is not a JSON object", null);
             }
             readChunk(out);
-            if (parser.nextToken() != JsonToken.NOT_AVAILABLE) {
+            trailing.reset();
+            parser.releaseBuffered(trailing);
+            input.drainTo(trailing);
+            if (trailing.sawData) {
                 throw malformed("event data continues after its JSON object", null);
             }
         } catch (MalformedChunkException e) {
             discardParser();
             throw e;
+        } catch (JsonEOFException e) {
+            discardParser();
+            throw malformed("event data ends inside its JSON value", e);
         } catch (JsonProcessingException e) {
             discardParser();
-            throw malformed("event data is not valid JSON: " + e.getOriginalMessage(), e);
+            throw malformed("event data is not valid JSON: " + withoutLocation(e), e);
         } catch (IOException e) {
             discardParser();
             throw malformed("event data could not be parsed: " + e.getMessage(), e);
+        } finally {
+            input.clear();
         }
     }
 
@@ -352,6 +352,13 @@ final class ChunkParser {
         }
     }
 
+    /** Jackson's message without its location note, which names no source here. */
+    private static String withoutLocation(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        int note = message.indexOf(" (start marker at");
+        return note < 0 ? message : message.substring(0, note);
+    }
+
     private static MalformedChunkException malformed(String message, Throwable cause) {
         return new MalformedChunkException(message, cause);
     }
@@ -362,10 +369,82 @@ final class ChunkParser {
             try {
                 parser.close();
             } catch (IOException ignored) {
-                // Closing a non-blocking parser releases buffers only; it cannot fail on I/O.
+                // The input is an in-memory view; closing it cannot fail.
             }
         }
         parser = null;
-        feeder = null;
+    }
+
+    /**
+     * The parser's input: the bytes of the event being parsed, then end-of-input. Reaching the
+     * end means the event's JSON is incomplete, and the parser is discarded.
+     */
+    private static final class EventInput extends InputStream {
+        private ByteBuf buffer;
+        private int index;
+        private int end;
+
+        void fill(ByteBuf source, int from, int length) {
+            buffer = source;
+            index = from;
+            end = from + length;
+        }
+
+        void clear() {
+            buffer = null;
+            index = 0;
+            end = 0;
+        }
+
+        /** Passes the bytes the parser has not read to {@code sink}. */
+        void drainTo(TrailingBytes sink) {
+            for (; index < end; index++) {
+                sink.write(buffer.getByte(index));
+            }
+        }
+
+        @Override
+        public int read() {
+            return index < end ? buffer.getByte(index++) & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] destination, int offset, int length) {
+            if (index >= end) {
+                return -1;
+            }
+            int count = Math.min(length, end - index);
+            buffer.getBytes(index, destination, offset, count);
+            index += count;
+            return count;
+        }
+
+        @Override
+        public int available() {
+            return end - index;
+        }
+    }
+
+    /** Receives the bytes the parser read past the JSON object and notes any that are not blank. */
+    private static final class TrailingBytes extends OutputStream {
+        boolean sawData;
+
+        void reset() {
+            sawData = false;
+        }
+
+        @Override
+        public void write(int b) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                sawData = true;
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                write(bytes[i]);
+            }
+        }
     }
 }

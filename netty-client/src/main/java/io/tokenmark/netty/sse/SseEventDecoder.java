@@ -2,7 +2,6 @@ package io.tokenmark.netty.sse;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Objects;
@@ -27,7 +26,7 @@ import java.util.Objects;
  *       dropped.</li>
  * </ul>
  *
- * <p><b>Zero copy.</b> Line ends are found by scanning ({@link ByteProcessor#FIND_CRLF}). An
+ * <p><b>Zero copy.</b> Line ends are found by scanning the input with {@link ByteBuf#indexOf}. An
  * event whose data line lies inside one input buffer reaches the listener as an index range of
  * that buffer; nothing is copied. Bytes that must outlive a {@link #decode} call (a line whose
  * end has not arrived, a data line whose blank line has not arrived) are kept as retained slices
@@ -120,8 +119,20 @@ public final class SseEventDecoder {
                     position++;
                 }
             }
+            // Next LF and CR at or after position: -2 before the first search, -1 when there is
+            // none up to the end. Searching for each separately uses Netty's word-at-a-time
+            // indexOf, and remembering the results keeps the scan linear for every line-ending
+            // style.
+            int nextLf = -2;
+            int nextCr = -2;
             while (position < end) {
-                int lineEnd = in.forEachByte(position, end - position, ByteProcessor.FIND_CRLF);
+                if (nextLf != -1 && nextLf < position) {
+                    nextLf = in.indexOf(position, end, (byte) '\n');
+                }
+                if (nextCr != -1 && nextCr < position) {
+                    nextCr = in.indexOf(position, end, (byte) '\r');
+                }
+                int lineEnd = nextLf < 0 ? nextCr : nextCr < 0 ? nextLf : Math.min(nextLf, nextCr);
                 if (lineEnd < 0) {
                     keepPartialLine(in, position, end - position);
                     break;
