@@ -103,7 +103,7 @@ public final class NettyInferenceClient implements InferenceClient {
         return transport.send(requestId, body, listener);
     }
 
-    /** The options this client was created with. */
+    /** Returns the options this client was created with. */
     public ClientOptions options() {
         return options;
     }

@@ -3,7 +3,7 @@
  *
  * <p>Start with {@link io.tokenmark.netty.NettyInferenceClient}. The work is split by concept:
  * {@code sse} decodes Server-Sent Events from Netty buffers, {@code openai} writes request bodies
- * and applies the OpenAI stream semantics, and {@code http} holds the transport (event loops,
+ * and applies the OpenAI stream semantics, and {@code http} contains the transport (event loops,
  * keep-alive pool, TLS, timeouts, per-read timestamps).
  *
  * <p>Timing: the one {@code System.nanoTime()} taken per socket read, ahead of TLS and HTTP

@@ -169,7 +169,7 @@ class TransportTest {
         }
     }
 
-    /** A listener that, like a closed-loop user, sends the next request from onComplete. */
+    /** Returns a listener that, like a closed-loop user, sends the next request from onComplete. */
     private static StreamListener chained(NettyInferenceClient client, int more, StreamListener last) {
         if (more == 0) {
             return last;

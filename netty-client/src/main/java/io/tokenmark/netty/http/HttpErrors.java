@@ -28,7 +28,14 @@ final class HttpErrors {
         }
         if (start > 0) {
             int lead = bytes[start - 1] & 0xFF;
-            int needed = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            int needed = 1;
+            if (lead >= 0xF0) {
+                needed = 4;
+            } else if (lead >= 0xE0) {
+                needed = 3;
+            } else if (lead >= 0xC0) {
+                needed = 2;
+            }
             if (end - (start - 1) < needed) {
                 end = start - 1;
             }

@@ -112,7 +112,11 @@ public final class HttpStreamTransport implements AutoCloseable {
         URI endpoint = options.endpoint();
         boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
         this.host = stripBrackets(endpoint.getHost());
-        this.port = endpoint.getPort() > 0 ? endpoint.getPort() : https ? 443 : 80;
+        if (endpoint.getPort() > 0) {
+            this.port = endpoint.getPort();
+        } else {
+            this.port = https ? 443 : 80;
+        }
         this.hostHeader = endpoint.getPort() > 0
                 ? endpoint.getHost() + ":" + endpoint.getPort() : endpoint.getHost();
         String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
@@ -140,7 +144,7 @@ public final class HttpStreamTransport implements AutoCloseable {
                 group, options.maxConnections());
     }
 
-    /** Whether the native epoll transport is in use (NIO otherwise). */
+    /** Returns whether the native epoll transport is in use (NIO otherwise). */
     public boolean usesEpoll() {
         return epoll;
     }

@@ -17,8 +17,8 @@ import java.io.OutputStream;
  * <p>One parser lives as long as this object and reads each event as the next root-level value
  * of an endless input, which {@link EventInput} fills with one event's bytes at a time. So
  * parsing a chunk allocates no parser, no context and no {@code String} of the event. Field names
- * come from Jackson's symbol table; string values the reader does not ask for are skipped without
- * being decoded, and the ones it does ask for are read from the parser's character buffer, and
+ * come from Jackson's symbol table. String values the reader does not request are skipped
+ * without being decoded. The ones it requests are read from the parser's character buffer and
  * copied only when text is kept. The bytes are copied once, from the event's buffer (often
  * direct memory) into the parser's input buffer. The blocking parser is used, not Jackson's
  * non-blocking one, because it skips unwanted strings and measured about a third faster on
@@ -369,7 +369,7 @@ final class ChunkParser {
             try {
                 parser.close();
             } catch (IOException ignored) {
-                // The input is an in-memory view; closing it cannot fail.
+                // EventInput.close() does nothing, so closing the parser cannot fail on I/O.
             }
         }
         parser = null;

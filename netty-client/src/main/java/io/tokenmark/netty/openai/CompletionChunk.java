@@ -1,8 +1,8 @@
 package io.tokenmark.netty.openai;
 
 /**
- * What one parsed stream chunk ({@code chat.completion.chunk} or {@code text_completion})
- * carries, reused from chunk to chunk by {@link ChunkParser}. Not thread-safe.
+ * The parsed content of one stream chunk ({@code chat.completion.chunk} or
+ * {@code text_completion}), reused from chunk to chunk by {@link ChunkParser}. Not thread-safe.
  */
 final class CompletionChunk {
     /** Whether any choice carried non-empty answer text: content, text or tool-call arguments. */

@@ -18,7 +18,7 @@ import java.util.Objects;
  *       {@code reasoning_content}, {@code reasoning}, tool-call arguments or {@code text}.
  *       Role-only, empty and usage-only chunks are not token events. A usage chunk with empty
  *       {@code choices} is normal.</li>
- *   <li>Per chunk the listener sees {@code onTokenEvent}, then {@code onUsage}, then
+ *   <li>Per chunk the listener receives {@code onTokenEvent}, then {@code onUsage}, then
  *       {@code onFinishReason}, whatever the member order in the JSON. A chunk's
  *       {@code usage.completion_tokens} is also passed as the token event's cumulative count,
  *       which is how {@code continuous_usage_stats} yields per-event token counts.</li>
@@ -47,7 +47,7 @@ public final class OpenAiStreamReader implements SseEventListener {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_MESSAGE_DATA_CHARS = 200;
 
-    /** Where a stream stands. */
+    /** State of a stream: still running, completed or failed. */
     public enum Outcome {
         /** No terminal condition yet. */
         RUNNING,
@@ -172,7 +172,7 @@ public final class OpenAiStreamReader implements SseEventListener {
         fail(ErrorKind.TRUNCATED, message, nanos);
     }
 
-    /** Where the stream stands. */
+    /** Returns the stream's state. */
     public Outcome outcome() {
         return outcome;
     }
@@ -182,12 +182,12 @@ public final class OpenAiStreamReader implements SseEventListener {
         return endNanos;
     }
 
-    /** The failure class when {@link #outcome()} is {@code FAILED}, else {@code null}. */
+    /** Returns the failure class when {@link #outcome()} is {@code FAILED}, else {@code null}. */
     public ErrorKind failureKind() {
         return failureKind;
     }
 
-    /** A one-line description of the failure, or {@code null}. */
+    /** Returns a one-line description of the failure, or {@code null}. */
     public String failureMessage() {
         return failureMessage;
     }

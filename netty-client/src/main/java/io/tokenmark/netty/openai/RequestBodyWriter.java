@@ -196,13 +196,13 @@ public final class RequestBodyWriter {
             }
             g.writeEndArray();
         } else {
-            throw new IllegalArgumentException("extra body field '" + field + "' holds a "
+            throw new IllegalArgumentException("extra body field '" + field + "' is a "
                     + value.getClass().getName() + ", which cannot be written as JSON: use a"
                     + " String, Number, Boolean, Map, List, array or null");
         }
     }
 
-    /** A request that cannot be sent as configured; the message says why and what to change. */
+    /** A request that cannot be sent as configured; the message states why and what to change. */
     public static final class InvalidRequestException extends Exception {
         private static final long serialVersionUID = 1L;
 

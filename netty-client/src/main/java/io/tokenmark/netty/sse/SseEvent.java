@@ -46,46 +46,46 @@ public final class SseEvent {
         dataBuffer = null;
     }
 
-    /** Position of this event among the stream's dispatched events, from 0. */
+    /** Returns the position of this event among the stream's dispatched events, from 0. */
     public int index() {
         return index;
     }
 
-    /** The {@code event} field, or {@value #DEFAULT_TYPE} when the event had none. */
+    /** Returns the {@code event} field, or {@value #DEFAULT_TYPE} when the event had none. */
     public String type() {
         return type;
     }
 
     /**
-     * The stream's last event ID when this event was dispatched: the value of the most recent
-     * {@code id} field, which persists across events; empty when the stream has set none.
+     * Returns the stream's last event ID when this event was dispatched: the value of the most
+     * recent {@code id} field, which persists across events; empty when the stream has set none.
      */
     public String lastEventId() {
         return lastEventId;
     }
 
     /**
-     * {@code System.nanoTime()} of the socket read that delivered the blank line completing this
-     * event.
+     * Returns the {@code System.nanoTime()} of the socket read that delivered the blank line
+     * completing this event.
      */
     public long arrivalNanos() {
         return arrivalNanos;
     }
 
     /**
-     * The buffer that holds the data bytes at {@link #dataIndex()}; read it with absolute
-     * {@code get} methods and leave its indexes and reference count alone.
+     * Returns the buffer that contains the data bytes at {@link #dataIndex()}. Read it with
+     * absolute {@code get} methods and leave its indexes and reference count alone.
      */
     public ByteBuf dataBuffer() {
         return dataBuffer;
     }
 
-    /** Absolute index of the first data byte in {@link #dataBuffer()}. */
+    /** Returns the absolute index of the first data byte in {@link #dataBuffer()}. */
     public int dataIndex() {
         return dataIndex;
     }
 
-    /** Number of data bytes; 0 for an event whose {@code data} field was empty. */
+    /** Returns the number of data bytes; 0 for an event whose {@code data} field was empty. */
     public int dataLength() {
         return dataLength;
     }
@@ -98,7 +98,7 @@ public final class SseEvent {
         return dataBuffer.slice(dataIndex, dataLength);
     }
 
-    /** Whether the data bytes equal {@code expected} byte for byte. */
+    /** Returns whether the data bytes equal {@code expected} byte for byte. */
     public boolean dataEquals(byte[] expected) {
         if (expected.length != dataLength) {
             return false;

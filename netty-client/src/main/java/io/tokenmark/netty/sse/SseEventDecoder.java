@@ -132,7 +132,14 @@ public final class SseEventDecoder {
                 if (nextCr != -1 && nextCr < position) {
                     nextCr = in.indexOf(position, end, (byte) '\r');
                 }
-                int lineEnd = nextLf < 0 ? nextCr : nextCr < 0 ? nextLf : Math.min(nextLf, nextCr);
+                int lineEnd;
+                if (nextLf < 0) {
+                    lineEnd = nextCr;
+                } else if (nextCr < 0) {
+                    lineEnd = nextLf;
+                } else {
+                    lineEnd = Math.min(nextLf, nextCr);
+                }
                 if (lineEnd < 0) {
                     keepPartialLine(in, position, end - position);
                     break;
@@ -180,35 +187,38 @@ public final class SseEventDecoder {
         longestDataLineBytes = 0;
     }
 
-    /** Number of events dispatched since the last {@link #reset()}. */
+    /** Returns the number of events dispatched since the last {@link #reset()}. */
     public int dispatchedEvents() {
         return dispatchedEvents;
     }
 
-    /** Number of comment lines ({@code :…}) ignored since the last {@link #reset()}. */
+    /** Returns the number of comment lines ({@code :…}) ignored since the last {@link #reset()}. */
     public int ignoredComments() {
         return ignoredComments;
     }
 
-    /** The last event ID set by an {@code id} field; empty when none was set. */
+    /** Returns the last event ID set by an {@code id} field; empty when none was set. */
     public String lastEventId() {
         return lastEventId;
     }
 
-    /** The last valid {@code retry} value in milliseconds, or {@code -1} when none arrived. */
+    /**
+     * Returns the last valid {@code retry} value in milliseconds, or {@code -1} when none
+     * arrived.
+     */
     public long retryMillis() {
         return retryMillis;
     }
 
     /**
-     * Length in bytes of the longest {@code data} line seen, field name included and line
-     * terminator excluded.
+     * Returns the length in bytes of the longest {@code data} line seen, field name included and
+     * line terminator excluded.
      */
     public int longestDataLineBytes() {
         return longestDataLineBytes;
     }
 
-    /** The block size limit in bytes. */
+    /** Returns the block size limit in bytes. */
     public int maxEventBytes() {
         return maxEventBytes;
     }
@@ -250,8 +260,8 @@ public final class SseEventDecoder {
     }
 
     /**
-     * Applies one complete line. When {@code owned}, the caller holds a reference to
-     * {@code buffer}; the return value says whether this method took it over.
+     * Applies one complete line. When {@code owned} is true, the caller owns a reference to
+     * {@code buffer}. Returns whether this method took that reference over.
      */
     private boolean processLine(ByteBuf buffer, int index, int length, boolean owned,
             long arrivalNanos) {

@@ -21,12 +21,12 @@ public final class SseEventTooLargeException extends TooLongFrameException {
         this.maxEventBytes = maxEventBytes;
     }
 
-    /** Bytes of the event received when the limit was exceeded. */
+    /** Returns the bytes of the event received when the limit was exceeded. */
     public long eventBytes() {
         return eventBytes;
     }
 
-    /** The limit in force, in bytes. */
+    /** Returns the limit in force, in bytes. */
     public int maxEventBytes() {
         return maxEventBytes;
     }

@@ -118,7 +118,7 @@ class OpenAiStreamReaderTest {
     }
 
     @Test
-    void readerReportsTokenEventBeforeUsageWhateverTheMemberOrder() {
+    void readerReportsTokenEventBeforeUsage() {
         feed("{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4},\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}");
         assertThat(calls).containsExactly("token#0 answer=x", "usage 3/4", "finish stop");
@@ -134,7 +134,7 @@ class OpenAiStreamReaderTest {
     }
 
     @Test
-    void readerFailsOnErrorAfterTokensAndIgnoresDone() {
+    void readerFailsOnErrorAfterTokens() {
         feed(delta("{\"content\":\"Hel\"}"), "{\"error\":{\"message\":\"engine failure\"}}", "[DONE]");
         assertThat(calls).containsExactly("token#0 answer=Hel");
         assertThat(reader.outcome()).isEqualTo(Outcome.FAILED);

@@ -74,7 +74,7 @@ class SseEventDecoderTest {
     }
 
     @Test
-    void decoderTreatsLoneCrAtEndOfReadAsLineEnd() {
+    void decoderEndsLineAtCrEndingRead() {
         feed("data: a\r", "\r");
         assertThat(data()).containsExactly("a");
     }
@@ -207,7 +207,7 @@ class SseEventDecoderTest {
     }
 
     @Test
-    void decoderRejectsEventOverMaxEventSizeAcrossReads() {
+    void decoderRejectsOversizedEventAcrossReads() {
         feed("data: " + "x".repeat(600) + "\n");
         assertThatThrownBy(() -> feed("data: " + "y".repeat(600) + "\n"))
                 .isInstanceOf(SseEventTooLargeException.class)

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * buffer tracked) and installs a detector factory that records each report. After each test it
  * runs the garbage collector, lets the detector poll its queue, and fails on any report
  * collected since the previous test. A leak is found only once its buffer is unreachable, so a
- * report can surface one test late; the message carries Netty's access records to find it.
+ * report can surface one test late. The failure message carries Netty's access records, which
+ * show where the buffer was used.
  */
 public final class LeakCheckExtension implements AfterEachCallback {
     private static final List<String> LEAKS = new ArrayList<>();

@@ -138,7 +138,7 @@ public record RecordedCase(String id, int httpStatus, Map<String, String> header
                 node.has("requests"));
     }
 
-    /** The wire body cut at the case's split offsets (clamped to the body's length). */
+    /** Returns the wire body cut at the case's split offsets (clamped to the body's length). */
     public List<byte[]> segments() {
         List<byte[]> segments = new ArrayList<>();
         int start = 0;
@@ -151,7 +151,7 @@ public record RecordedCase(String id, int httpStatus, Map<String, String> header
         return segments;
     }
 
-    /** The send time of segment {@code i} in ms after the request arrives; 0 when none given. */
+    /** Returns the send time of segment {@code i} in ms after the request arrives; 0 when none given. */
     public long segmentTimeMillis(int i) {
         return i < segmentTimesMillis.length ? segmentTimesMillis[i] : 0;
     }

@@ -49,12 +49,12 @@ public final class RecordingListener implements StreamListener {
         }
     }
 
-    /** The time passed to {@code onRequestSent}, or {@code -1} before it. */
+    /** Returns the time passed to {@code onRequestSent}, or {@code -1} before it. */
     public long sendNanos() {
         return sendNanos;
     }
 
-    /** The failure passed to {@code onFailure}, or {@code null}. */
+    /** Returns the failure passed to {@code onFailure}, or {@code null}. */
     public RequestFailure failure() {
         return failure;
     }

@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
 import javax.net.ServerSocketFactory;
 
 /**
- * A small HTTP/1.1 server on 127.0.0.1 for tests: it reads each request and answers with a
+ * A small HTTP/1.1 server on 127.0.0.1 for tests: it reads each request and responds with a
  * scripted response whose segments it writes at given times after the request arrived, one
  * socket write and flush per segment. Plain blocking sockets and one thread per connection keep
  * the timing easy to reason about. Keep-alive connections serve several requests in turn.
@@ -68,7 +68,7 @@ public final class ScriptedServer implements AutoCloseable {
     /** A scripted response. */
     public record Response(int status, Map<String, String> headers, List<Segment> segments,
             Framing framing, Ending ending) {
-        /** A 200 {@code text/event-stream} response, chunked, ending cleanly. */
+        /** Returns a 200 {@code text/event-stream} response, chunked, ending cleanly. */
         public static Response sse(Segment... segments) {
             return new Response(200, Map.of("Content-Type", "text/event-stream"),
                     List.of(segments), Framing.CHUNKED, Ending.END);
@@ -140,13 +140,13 @@ public final class ScriptedServer implements AutoCloseable {
      * Makes segment times count from the value {@code sendNanos} returns (when positive and
      * earlier than the request's arrival) instead of from the arrival. Tests in the same JVM
      * pass the client's send time here, so that the server thread's wake-up delay on a loaded
-     * machine does not shift every segment; the server waits up to 200 ms for the value.
+     * machine does not shift every segment. The server waits up to 200 ms for the value.
      */
     public void anchorSegmentsTo(LongSupplier sendNanos) {
         this.anchor = sendNanos;
     }
 
-    /** Every request read so far, in arrival order. */
+    /** Returns every request read so far, in arrival order. */
     public List<ReceivedRequest> requests() {
         return Collections.unmodifiableList(requests);
     }
