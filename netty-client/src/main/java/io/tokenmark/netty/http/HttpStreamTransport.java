@@ -137,6 +137,8 @@ public final class HttpStreamTransport implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, options.connectTimeoutMillis()))
                 .handler(new Initializer());
+        // NOTE: without a resolver, Netty resolves host names with the JDK resolver, which blocks
+        // the event loop for the lookup. That happens once per new connection, not per request.
         if (resolver != null) {
             bootstrap.resolver(resolver);
         }

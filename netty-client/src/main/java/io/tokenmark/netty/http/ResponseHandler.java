@@ -160,7 +160,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             try {
                 exchange.listener.onResponseHeaders(code, now);
             } catch (RuntimeException e) {
-                listenerThrew(e, now);
+                processingFailed(e, now);
                 return;
             }
         }
@@ -207,7 +207,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             failAndClose(ErrorKind.MALFORMED_EVENT, e.getMessage(), now);
             return false;
         } catch (RuntimeException e) {
-            listenerThrew(e, now);
+            processingFailed(e, now);
             return false;
         }
 
@@ -309,10 +309,12 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void listenerThrew(RuntimeException e, long now) {
-        log.warn("request {}: listener threw; failing the request and closing its connection",
-                exchange.requestId, e);
-        failAndClose(ErrorKind.CANCELLED, "the stream listener threw " + e, now);
+    /** Fails the request after its listener (or, by a bug, the decoder) threw. */
+    private void processingFailed(RuntimeException e, long now) {
+        log.warn("request {}: processing the response threw; failing the request and closing"
+                + " its connection", exchange.requestId, e);
+        failAndClose(ErrorKind.CANCELLED, "processing the response failed: " + e
+                + " (thrown by the stream listener or the decoder; the log has the stack trace)", now);
     }
 
     private void failAndClose(ErrorKind kind, String message, long now) {

@@ -52,10 +52,14 @@ public record RecordedCase(String id, int httpStatus, Map<String, String> header
      * folder (a reactor build) and for a jar (core's installed test-jar).
      */
     public static List<RecordedCase> all() {
+        return all(RecordedCase.class.getClassLoader());
+    }
+
+    /** Loads every {@code cases/*.json} that {@code loader} can see, sorted by file name. */
+    static List<RecordedCase> all(ClassLoader loader) {
         List<RecordedCase> cases = new ArrayList<>();
         try {
-            Iterator<URL> roots = RecordedCase.class.getClassLoader().getResources("cases")
-                    .asIterator();
+            Iterator<URL> roots = loader.getResources("cases").asIterator();
             while (roots.hasNext()) {
                 cases.addAll(loadFolder(roots.next()));
             }
