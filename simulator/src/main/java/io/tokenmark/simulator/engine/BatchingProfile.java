@@ -9,12 +9,15 @@ import java.util.Objects;
  * <p>Step time, before time scaling and jitter, is
  * <pre>
  *   stepBase
+ *   + perActiveExpert · activeExperts(tokens in the step)
  *   + perDecodeSequence · (sequences decoding in the step)
  *   + perContextToken · (sum of the context lengths of those sequences)
  *   + (prefillBase + perPrefillToken · (prompt tokens prefilled in the step), if any)
  * </pre>
- * The decode terms stand for reading the weights and the KV cache once per step; the prefill
- * terms for the compute of new prompt tokens. Jitter multiplies the step time by a seeded
+ * The base and expert terms stand for reading the weights once per step (for a
+ * mixture-of-experts model, only the experts that the step's tokens are routed to, see
+ * {@link #activeExperts}); the decode terms for each sequence's work and its KV-cache reads; the
+ * prefill terms for the compute of new prompt tokens. Jitter multiplies the step time by a seeded
  * uniform factor in {@code [1 − jitter, 1 + jitter]}.
  *
  * <table>
@@ -28,7 +31,9 @@ import java.util.Objects;
  *   <tr><td>{@code maxModelTokens}</td><td>tokens</td><td>{@code --max-model-len}</td></tr>
  *   <tr><td>{@code admissionDelayNanos}</td><td>ns</td><td>API server work before the
  *       scheduler sees a request (template, tokenization)</td></tr>
- *   <tr><td>{@code stepBaseNanos}, {@code perDecodeSequenceNanos},
+ *   <tr><td>{@code experts}, {@code expertsPerToken}</td><td>count</td><td>the model's
+ *       {@code num_experts} and {@code num_experts_per_tok}; 0 for a dense model</td></tr>
+ *   <tr><td>{@code stepBaseNanos}, {@code perActiveExpertNanos}, {@code perDecodeSequenceNanos},
  *       {@code perContextTokenNanos}, {@code prefillBaseNanos},
  *       {@code perPrefillTokenNanos}</td><td>ns</td><td>fitted to measurements</td></tr>
  *   <tr><td>{@code jitter}</td><td>fraction</td><td>none; 0 makes runs exactly
@@ -50,6 +55,9 @@ public final class BatchingProfile implements EngineProfile {
     private final double perContextTokenNanos;
     private final double prefillBaseNanos;
     private final double perPrefillTokenNanos;
+    private final int experts;
+    private final int expertsPerToken;
+    private final double perActiveExpertNanos;
     private final double jitter;
 
     private BatchingProfile(Builder b) {
@@ -65,6 +73,9 @@ public final class BatchingProfile implements EngineProfile {
         this.perContextTokenNanos = b.perContextTokenNanos;
         this.prefillBaseNanos = b.prefillBaseNanos;
         this.perPrefillTokenNanos = b.perPrefillTokenNanos;
+        this.experts = b.experts;
+        this.expertsPerToken = b.expertsPerToken;
+        this.perActiveExpertNanos = b.perActiveExpertNanos;
         this.jitter = b.jitter;
     }
 
@@ -87,6 +98,9 @@ public final class BatchingProfile implements EngineProfile {
         b.perContextTokenNanos = perContextTokenNanos;
         b.prefillBaseNanos = prefillBaseNanos;
         b.perPrefillTokenNanos = perPrefillTokenNanos;
+        b.experts = experts;
+        b.expertsPerToken = expertsPerToken;
+        b.perActiveExpertNanos = perActiveExpertNanos;
         b.jitter = jitter;
         return b;
     }
@@ -148,8 +162,34 @@ public final class BatchingProfile implements EngineProfile {
         return perPrefillTokenNanos;
     }
 
+    /** Routed experts per MoE layer; 0 for a dense model. */
+    public int experts() {
+        return experts;
+    }
+
+    /** Experts each token is routed to. */
+    public int expertsPerToken() {
+        return expertsPerToken;
+    }
+
+    public double perActiveExpertNanos() {
+        return perActiveExpertNanos;
+    }
+
     public double jitter() {
         return jitter;
+    }
+
+    /**
+     * Returns the expected number of distinct experts that {@code tokens} tokens activate when
+     * each is routed to {@code expertsPerToken} of {@code experts} uniformly at random:
+     * {@code experts · (1 − (1 − expertsPerToken / experts)^tokens)}.
+     */
+    public double activeExperts(int tokens) {
+        if (experts == 0 || tokens == 0) {
+            return 0;
+        }
+        return experts * (1 - Math.pow(1 - (double) expertsPerToken / experts, tokens));
     }
 
     /**
@@ -161,6 +201,7 @@ public final class BatchingProfile implements EngineProfile {
      */
     public double stepNanos(int decodeSequences, long contextTokens, int prefillTokens) {
         double nanos = stepBaseNanos
+                + perActiveExpertNanos * activeExperts(decodeSequences + prefillTokens)
                 + perDecodeSequenceNanos * decodeSequences
                 + perContextTokenNanos * contextTokens;
         if (prefillTokens > 0) {
@@ -175,10 +216,12 @@ public final class BatchingProfile implements EngineProfile {
                 "BatchingProfile[%s: maxRunningSequences=%d, maxBatchedTokens=%d,"
                         + " kvCacheTokens=%d, maxModelTokens=%d, admissionDelay=%.3f ms,"
                         + " stepBase=%.3f ms, perDecodeSequence=%.4f ms, perContextToken=%.3f ns,"
-                        + " prefillBase=%.3f ms, perPrefillToken=%.4f ms, jitter=%.3f]",
+                        + " prefillBase=%.3f ms, perPrefillToken=%.4f ms, experts=%d/%d,"
+                        + " perActiveExpert=%.5f ms, jitter=%.3f]",
                 name, maxRunningSequences, maxBatchedTokens, kvCacheTokens, maxModelTokens,
                 admissionDelayNanos / 1e6, stepBaseNanos / 1e6, perDecodeSequenceNanos / 1e6,
-                perContextTokenNanos, prefillBaseNanos / 1e6, perPrefillTokenNanos / 1e6, jitter);
+                perContextTokenNanos, prefillBaseNanos / 1e6, perPrefillTokenNanos / 1e6,
+                expertsPerToken, experts, perActiveExpertNanos / 1e6, jitter);
     }
 
     /**
@@ -199,6 +242,9 @@ public final class BatchingProfile implements EngineProfile {
         private double perContextTokenNanos;
         private double prefillBaseNanos;
         private double perPrefillTokenNanos;
+        private int experts;
+        private int expertsPerToken;
+        private double perActiveExpertNanos;
         private double jitter;
 
         private Builder(String name) {
@@ -260,6 +306,22 @@ public final class BatchingProfile implements EngineProfile {
             return this;
         }
 
+        /**
+         * Sets the mixture-of-experts routing: {@code experts} routed experts per layer, each
+         * token routed to {@code expertsPerToken} of them. Both 0 for a dense model.
+         */
+        public Builder experts(int experts, int expertsPerToken) {
+            this.experts = experts;
+            this.expertsPerToken = expertsPerToken;
+            return this;
+        }
+
+        /** Time to read one active expert's weights in every layer, in nanoseconds. */
+        public Builder perActiveExpertNanos(double value) {
+            perActiveExpertNanos = value;
+            return this;
+        }
+
         /** Relative step-time jitter in {@code [0, 1)}; 0 turns it off. */
         public Builder jitter(double value) {
             jitter = value;
@@ -285,14 +347,21 @@ public final class BatchingProfile implements EngineProfile {
             requireNonNegative("perContextTokenNanos", perContextTokenNanos);
             requireNonNegative("prefillBaseNanos", prefillBaseNanos);
             requireNonNegative("perPrefillTokenNanos", perPrefillTokenNanos);
+            requireNonNegative("perActiveExpertNanos", perActiveExpertNanos);
+            if (experts < 0 || expertsPerToken < 0 || expertsPerToken > experts
+                    || (experts > 0) != (expertsPerToken > 0)) {
+                throw new IllegalArgumentException("invalid expert routing " + expertsPerToken
+                        + " of " + experts + " in profile '" + name + "': use 0 of 0 for a dense"
+                        + " model, else 1 to experts per token");
+            }
             if (stepBaseNanos + perDecodeSequenceNanos + perContextTokenNanos <= 0
                     || prefillBaseNanos + perPrefillTokenNanos + stepBaseNanos <= 0) {
                 throw new IllegalArgumentException("profile '" + name + "' has zero step time:"
                         + " set stepBaseNanos or the per-sequence and per-token costs above 0");
             }
             if (!(jitter >= 0 && jitter < 1)) {
-                throw new IllegalArgumentException(
-                        "invalid jitter " + jitter + ": must be in [0, 1), 0 turns it off");
+                throw new IllegalArgumentException("invalid jitter " + jitter + " in profile '"
+                        + name + "': must be in [0, 1), 0 turns it off");
             }
             return new BatchingProfile(this);
         }

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Fits the step-time parameters of a batching profile to published measurements, in virtual
- * time, by Nelder–Mead over the logarithms of the six time parameters. Not a test: run it by
+ * time, by Nelder–Mead over the logarithms of the time parameters. Not a test: run it by
  * hand when the model or the measurements change, then copy the printed values into
  * {@link Profiles}.
  *
@@ -18,12 +18,14 @@ import java.util.Locale;
  *
  * The objective is the sum of squared relative errors of mean TTFT, mean TPOT and output
  * throughput over the four rows, plus ten times the square of the largest one, so that no row is
- * sacrificed for the others.
+ * sacrificed for the others, plus a penalty when the crossover with the other profile (as it is
+ * now in {@link Profiles}) has less than a 3% margin.
  */
 public final class CalibrationFit {
     private static final String[] NAMES = {
         "admissionDelayNanos", "stepBaseNanos", "perDecodeSequenceNanos",
-        "perContextTokenNanos", "prefillBaseNanos", "perPrefillTokenNanos"};
+        "perContextTokenNanos", "prefillBaseNanos", "perPrefillTokenNanos",
+        "perActiveExpertNanos"};
 
     private CalibrationFit() {
     }
@@ -39,11 +41,22 @@ public final class CalibrationFit {
             Math.log(Math.max(1e2, start.perDecodeSequenceNanos())),
             Math.log(Math.max(1e-2, start.perContextTokenNanos())),
             Math.log(Math.max(1e3, start.prefillBaseNanos())),
-            Math.log(Math.max(1e2, start.perPrefillTokenNanos()))};
+            Math.log(Math.max(1e2, start.perPrefillTokenNanos())),
+            Math.log(Math.max(1e3, start.perActiveExpertNanos()))};
         // Restarting from the best point with a fresh simplex escapes early collapse.
+        List<PublishedMeasurement> rivalRows = name.equals("ep8")
+                ? PublishedMeasurement.TP4PP2 : PublishedMeasurement.EP8;
+        BatchingProfile rival = (BatchingProfile) Profiles.byName(
+                name.equals("ep8") ? Profiles.TP4PP2 : Profiles.EP8);
+        double[] rivalThroughput = new double[rivalRows.size()];
+        for (int r = 0; r < rivalRows.size(); r++) {
+            rivalThroughput[r] = ClosedLoopRun.summarize(rival, rivalRows.get(r).settings(1))
+                    .outputTokensPerSecond();
+        }
         double[] best = x;
         for (int restart = 0; restart < 3; restart++) {
-            best = nelderMead(p -> objective(profile(start, p), rows), best, 0.3, 2000);
+            best = nelderMead(p -> objective(profile(start, p), rows, rivalThroughput), best, 0.3,
+                    2000);
         }
         BatchingProfile fitted = profile(start, best);
         System.out.println(fitted);
@@ -75,15 +88,28 @@ public final class CalibrationFit {
                 .perContextTokenNanos(Math.exp(p[3]))
                 .prefillBaseNanos(Math.exp(p[4]))
                 .perPrefillTokenNanos(Math.exp(p[5]))
+                .perActiveExpertNanos(start.experts() == 0 ? 0 : Math.exp(p[6]))
                 .jitter(0)
                 .build();
     }
 
-    private static double objective(BatchingProfile profile, List<PublishedMeasurement> rows) {
+    private static double objective(BatchingProfile profile, List<PublishedMeasurement> rows,
+            double[] rivalThroughput) {
         double sum = 0;
         double max = 0;
-        for (PublishedMeasurement row : rows) {
+        for (int r = 0; r < rows.size(); r++) {
+            PublishedMeasurement row = rows.get(r);
             ClosedLoopRun.Summary s = ClosedLoopRun.summarize(profile, row.settings(1));
+            // The crossover: ep8 has more throughput at concurrency 1, tp4pp2 from 10 on. A
+            // fitted row must keep a 3% margin to the other profile's simulated throughput.
+            double margin = r == 0
+                    ? rivalThroughput[r] * 1.03 - s.outputTokensPerSecond()
+                    : s.outputTokensPerSecond() - rivalThroughput[r] * 0.97;
+            boolean ep8 = rows == PublishedMeasurement.EP8;
+            double violation = (ep8 ? margin : -margin) / rivalThroughput[r];
+            if (violation > 0) {
+                sum += 100 * violation * violation;
+            }
             double[] errors = {
                 s.meanTtftSeconds() / row.meanTtftSeconds() - 1,
                 s.meanTpotSeconds() / row.meanTpotSeconds() - 1,
