@@ -35,7 +35,9 @@ public final class RawHttpConnection implements Closeable {
         /** The connection was reset. */
         RESET,
         /** No byte arrived within the read timeout. */
-        TIMEOUT
+        TIMEOUT,
+        /** Bytes kept coming, but the response took longer than the caller's deadline. */
+        DEADLINE
     }
 
     /** One server-sent event: its data field (data lines joined by LF) and arrival time. */
@@ -128,7 +130,18 @@ public final class RawHttpConnection implements Closeable {
      * {@code readTimeoutMillis}.
      */
     public Response readResponse(int readTimeoutMillis) throws IOException {
+        return readResponse(readTimeoutMillis, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads one response like {@link #readResponse(int)}, but stops with {@link Ending#DEADLINE}
+     * once {@code deadlineMillis} have passed since the request was sent, even while bytes keep
+     * arriving.
+     */
+    public Response readResponse(int readTimeoutMillis, long deadlineMillis) throws IOException {
         socket.setSoTimeout(readTimeoutMillis);
+        long deadlineNanos = deadlineMillis == Long.MAX_VALUE
+                ? Long.MAX_VALUE : lastSendNanos + deadlineMillis * 1_000_000;
         Response response = new Response();
         response.sendNanos = lastSendNanos;
         Decoder decoder = new Decoder(response);
@@ -159,6 +172,10 @@ public final class RawHttpConnection implements Closeable {
             response.readNanos.add(now);
             if (decoder.feed(readBuffer, n, now)) {
                 response.ending = Ending.COMPLETE;
+                break;
+            }
+            if (now - deadlineNanos > 0) {
+                response.ending = Ending.DEADLINE;
                 break;
             }
         }

@@ -122,12 +122,12 @@ abstract class ResponseSession implements SequenceListener, ChannelFutureListene
 
     /** The client closed the connection (or the server is stopping). */
     final void onChannelClosed() {
+        releaseTrickle();
         if (ended) {
             return;
         }
         ended = true;
         abortSequence();
-        releaseTrickle();
         truth.publish(server.isClosing()
                 ? RequestTruth.Outcome.SERVER_CLOSED
                 : RequestTruth.Outcome.CLIENT_CLOSED, System.nanoTime());

@@ -91,7 +91,11 @@ final class TrickleWriter {
 
     private void sendOne() {
         timer = null;
-        if (released || !ctx.channel().isActive()) {
+        if (released) {
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            release();
             return;
         }
         if (pending.readableBytes() == 0) {
@@ -100,7 +104,8 @@ final class TrickleWriter {
             }
             return;
         }
-        ByteBuf one = pending.readRetainedSlice(1);
+        // A copy, not a slice: discarding read components shifts the composite's indexes.
+        ByteBuf one = ctx.alloc().buffer(1).writeByte(pending.readByte());
         pending.discardReadComponents();
         ctx.writeAndFlush(one, ctx.voidPromise());
         written++;
