@@ -108,7 +108,9 @@ final class OpenLoopSampler implements Sampler {
                 }
                 LockSupport.park(this);
             }
-            return true;
+            // A stop cancels the requests in flight, which frees slots: check again, or the
+            // freed slot would let one more request out after the stop.
+            return execution.dispatchAllowed();
         } finally {
             waitingForSlot = false;
         }
