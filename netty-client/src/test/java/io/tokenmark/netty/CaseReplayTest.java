@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.DynamicTest;
@@ -43,16 +44,20 @@ import org.junit.jupiter.api.TestFactory;
  * Keys that are not mapped are printed, so a new case with a new key is visible.
  *
  * <p>Multi-request cases (a {@code requests} array) are replayed as their first request, which
- * the top-level fields repeat; their {@code aggregate} values are run-level metrics that core's
- * summaries check.
+ * the top-level fields repeat, and then item by item for the per-request values in their
+ * {@code aggregate}; the run-level ones (queueing, means) are left to core's summaries.
  */
 class CaseReplayTest {
     private static final double TIME_TOLERANCE_MS = 5.0;
     private static final long DEFAULT_READ_TIMEOUT_MS = 10_000;
+    private static final long ITEM_REPLAY_LIMIT_MS = 5_000;
+    private static final long MAX_SERVER_LATENESS_MS = 2;
+    private static final int ATTEMPTS = 3;
 
     /** Keys whose values are run-level aggregates, asserted by core rather than here. */
     private static final Set<String> AGGREGATE_KEYS = Set.of(
             "aggregate", "p99_itl_ms_nearest_rank", "p99_itl_ms_linear");
+    // "aggregate" is checked per request by multiRequestCasesMatchPerRequestValues.
 
     private interface KeyCheck {
         void check(JsonNode expected, Replay replay, SoftAssertions soft);
@@ -135,26 +140,16 @@ class CaseReplayTest {
                 .map(recorded -> dynamicTest(recorded.id(), () -> replay(recorded)));
     }
 
-    private static void replay(RecordedCase recorded) throws Exception {
-        long readTimeout = recorded.readTimeoutMillis() > 0
-                ? recorded.readTimeoutMillis() : DEFAULT_READ_TIMEOUT_MS;
-        Response response = responseFor(recorded);
-        long lastSegment = recorded.segmentTimeMillis(recorded.chunkSplits().length);
+    @TestFactory
+    Stream<DynamicTest> multiRequestCasesMatchPerRequestValues() {
+        return RecordedCase.all().stream()
+                .filter(recorded -> !recorded.requests().isEmpty())
+                .map(recorded -> dynamicTest(recorded.id() + " requests",
+                        () -> replayRequests(recorded)));
+    }
 
-        RequestRecord record;
-        try (ScriptedServer server = ScriptedServer.start(request -> response);
-                NettyInferenceClient client = NettyInferenceClient.create(
-                        ClientOptions.builder(server.baseUrl())
-                                .retainText(true)
-                                .ioThreads(1)
-                                .readTimeoutMillis(readTimeout)
-                                .build())) {
-            RequestSpec spec = RequestSpec.ofUserMessage("Say hello.", 64);
-            RecordingListener listener = new RecordingListener(spec);
-            server.anchorSegmentsTo(listener::sendNanos);
-            client.send("case-" + recorded.id(), spec, listener);
-            record = listener.await(lastSegment + readTimeout + 10_000);
-        }
+    private static void replay(RecordedCase recorded) throws Exception {
+        RequestRecord record = measure(recorded);
 
         SseEventDecoder decoder = new SseEventDecoder(ClientOptions.DEFAULT_MAX_EVENT_BYTES,
                 event -> { });
@@ -181,6 +176,155 @@ class CaseReplayTest {
         }
         report(recorded, unmapped);
         soft.assertAll();
+    }
+
+    /**
+     * Replays one request of a case and returns its record. When the server wrote a segment
+     * more than {@value #MAX_SERVER_LATENESS_MS} ms late (its thread woke up late on a loaded
+     * machine), the stream was not the scripted one, so the replay runs again, up to
+     * {@value #ATTEMPTS} times, and the run with the most punctual server is returned.
+     */
+    private static RequestRecord measure(RecordedCase recorded) throws Exception {
+        RequestRecord best = null;
+        long bestLateness = Long.MAX_VALUE;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            long[] lateness = new long[1];
+            RequestRecord record = measureOnce(recorded, lateness);
+            if (lateness[0] < bestLateness) {
+                best = record;
+                bestLateness = lateness[0];
+            }
+            if (lateness[0] <= TimeUnit.MILLISECONDS.toNanos(MAX_SERVER_LATENESS_MS)) {
+                break;
+            }
+            System.out.printf("case %s: the test server wrote a segment %.1f ms late (attempt %d)%n",
+                    recorded.id(), lateness[0] / 1e6, attempt);
+        }
+        return best;
+    }
+
+    private static RequestRecord measureOnce(RecordedCase recorded, long[] serverLateness)
+            throws Exception {
+        long readTimeout = recorded.readTimeoutMillis() > 0
+                ? recorded.readTimeoutMillis() : DEFAULT_READ_TIMEOUT_MS;
+        Response response = responseFor(recorded);
+        long lastSegment = recorded.lastSegmentMillis();
+
+        try (ScriptedServer server = ScriptedServer.start(request -> response);
+                NettyInferenceClient client = NettyInferenceClient.create(
+                        ClientOptions.builder(server.baseUrl())
+                                .retainText(true)
+                                .ioThreads(1)
+                                .readTimeoutMillis(readTimeout)
+                                .build())) {
+            RequestSpec spec = RequestSpec.ofUserMessage("Say hello.", 64);
+            RecordingListener listener = new RecordingListener(spec);
+            server.anchorSegmentsTo(listener::sendNanos);
+            client.send("case-" + recorded.id(), spec, listener);
+            RequestRecord record = listener.await(lastSegment + readTimeout + 10_000);
+            serverLateness[0] = server.maxLatenessNanos();
+            return record;
+        }
+    }
+
+    /**
+     * Replays each item of a multi-request case on its own and checks the {@code aggregate}
+     * values that describe single requests: {@code ttft_ms_service} and {@code e2el_ms_service}
+     * by position, and {@code successful}, {@code ttft_ms_successful}, {@code itl_ms_successful}
+     * and {@code output_tokens_successful} over the successful items. Items whose last segment
+     * comes later than {@value #ITEM_REPLAY_LIMIT_MS} ms are not replayed, to keep the run
+     * short; the success-based values are then checked only when every such item has a non-2xx
+     * status, so it cannot have succeeded. Run-level values (queueing, means) are left to core.
+     */
+    private static void replayRequests(RecordedCase recorded) throws Exception {
+        List<RequestRecord> records = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        boolean skippedCouldSucceed = false;
+        for (RecordedCase item : recorded.requests()) {
+            if (item.lastSegmentMillis() > ITEM_REPLAY_LIMIT_MS) {
+                records.add(null);
+                skipped.add(item.id() + " (last segment at " + item.lastSegmentMillis() + " ms)");
+                skippedCouldSucceed |= item.httpStatus() >= 200 && item.httpStatus() < 300;
+            } else {
+                records.add(measure(item));
+            }
+        }
+
+        List<RequestRecord> successful = records.stream()
+                .filter(record -> record != null && record.success()).toList();
+        JsonNode aggregate = recorded.expected().path("aggregate");
+        SoftAssertions soft = new SoftAssertions();
+        List<String> unchecked = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = aggregate.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode value = field.getValue();
+            switch (field.getKey()) {
+                case "ttft_ms_service" -> checkPerItem(value, records, RequestRecord::ttftNanos,
+                        "ttft_ms_service", soft);
+                case "e2el_ms_service" -> checkPerItem(value, records, RequestRecord::e2elNanos,
+                        "e2el_ms_service", soft);
+                case "successful", "ttft_ms_successful", "itl_ms_successful",
+                        "output_tokens_successful" -> {
+                    if (skippedCouldSucceed) {
+                        unchecked.add(field.getKey());
+                    } else {
+                        checkSuccessful(field.getKey(), value, successful, soft);
+                    }
+                }
+                default -> unchecked.add(field.getKey());
+            }
+        }
+        if (!skipped.isEmpty()) {
+            System.out.println("case " + recorded.id() + ": requests not replayed: " + skipped);
+        }
+        if (!unchecked.isEmpty()) {
+            System.out.println("case " + recorded.id() + ": aggregate keys left to core's"
+                    + " summaries: " + unchecked);
+        }
+        soft.assertAll();
+    }
+
+    private static void checkPerItem(JsonNode expected, List<RequestRecord> records,
+            java.util.function.ToLongFunction<RequestRecord> metric, String key,
+            SoftAssertions soft) {
+        soft.assertThat(records).as("%s: number of requests", key).hasSize(expected.size());
+        for (int i = 0; i < Math.min(expected.size(), records.size()); i++) {
+            if (records.get(i) != null) {
+                soft.assertThat(metric.applyAsLong(records.get(i)) / 1e6).as("%s[%d]", key, i)
+                        .isCloseTo(expected.get(i).asDouble(), within(TIME_TOLERANCE_MS));
+            }
+        }
+    }
+
+    private static void checkSuccessful(String key, JsonNode expected,
+            List<RequestRecord> successful, SoftAssertions soft) {
+        switch (key) {
+            case "successful" -> soft.assertThat(successful).as(key).hasSize(expected.asInt());
+            case "output_tokens_successful" -> soft.assertThat(successful.stream()
+                    .mapToInt(RequestRecord::outputTokens).sum()).as(key).isEqualTo(expected.asInt());
+            case "ttft_ms_successful" -> {
+                List<Double> ttfts = successful.stream().map(r -> r.ttftNanos() / 1e6).toList();
+                soft.assertThat(ttfts).as("%s: count", key).hasSize(expected.size());
+                for (int i = 0; i < Math.min(ttfts.size(), expected.size()); i++) {
+                    soft.assertThat(ttfts.get(i)).as("%s[%d]", key, i)
+                            .isCloseTo(expected.get(i).asDouble(), within(TIME_TOLERANCE_MS));
+                }
+            }
+            default -> {
+                List<Double> gaps = new ArrayList<>();
+                for (RequestRecord record : successful) {
+                    for (int i = 0; i < record.iclCount(); i++) {
+                        gaps.add(record.iclNanos(i) / 1e6);
+                    }
+                }
+                soft.assertThat(gaps).as("%s: count", key).hasSize(expected.size());
+                for (int i = 0; i < Math.min(gaps.size(), expected.size()); i++) {
+                    soft.assertThat(gaps.get(i)).as("%s[%d]", key, i)
+                            .isCloseTo(expected.get(i).asDouble(), within(TIME_TOLERANCE_MS));
+                }
+            }
+        }
     }
 
     private static Response responseFor(RecordedCase recorded) {
@@ -245,9 +389,9 @@ class CaseReplayTest {
         for (int i = 0; i < record.tokenEvents(); i++) {
             actual.add(record.tokensInEvent(i));
         }
-        List<Integer> wanted = new ArrayList<>();
-        expected.forEach(n -> wanted.add(n.asInt()));
-        soft.assertThat(actual).as("tokens_per_chunk").isEqualTo(wanted);
+        List<Integer> expectedCounts = new ArrayList<>();
+        expected.forEach(n -> expectedCounts.add(n.asInt()));
+        soft.assertThat(actual).as("tokens_per_chunk").isEqualTo(expectedCounts);
     }
 
     private static void checkDecodeRate(JsonNode expected, Replay replay, SoftAssertions soft) {

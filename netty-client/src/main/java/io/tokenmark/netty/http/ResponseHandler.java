@@ -117,7 +117,8 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         if (exchange == target) {
             failAndClose(kind, message, System.nanoTime());
         } else {
-            target.fail(kind, status, message, null, System.nanoTime());
+            // Not attached here (any more): no status of this handler belongs to it.
+            target.fail(kind, 0, message, null, System.nanoTime());
         }
     }
 

@@ -39,11 +39,12 @@ import java.util.stream.Stream;
  * @param afterLastSegment {@code null}, {@code "close"} or {@code "stall"}
  * @param readTimeoutMillis the read timeout to configure, or {@code -1}
  * @param expected the {@code expected} object
- * @param multiRequest whether the case describes several requests ({@code requests})
+ * @param requests the items of a multi-request case ({@code requests}), each with the id
+ *     {@code <case>#<index>} and an empty {@code expected}; empty for a single-request case
  */
 public record RecordedCase(String id, int httpStatus, Map<String, String> headers, String sse,
         byte[] wireBody, int[] chunkSplits, long[] segmentTimesMillis, String afterLastSegment,
-        long readTimeoutMillis, JsonNode expected, boolean multiRequest) {
+        long readTimeoutMillis, JsonNode expected, List<RecordedCase> requests) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -116,6 +117,10 @@ public record RecordedCase(String id, int httpStatus, Map<String, String> header
     }
 
     static RecordedCase parse(JsonNode node) {
+        return parse(node, node.path("id").asText());
+    }
+
+    private static RecordedCase parse(JsonNode node, String id) {
         String sse = node.path("sse").asText("");
         byte[] wire = node.hasNonNull("body_b64")
                 ? Base64.getDecoder().decode(node.get("body_b64").asText())
@@ -135,11 +140,17 @@ public record RecordedCase(String id, int httpStatus, Map<String, String> header
             segmentTimes[i] = times.get(i).asLong();
         }
 
-        return new RecordedCase(node.path("id").asText(), node.path("http_status").asInt(200),
+        List<RecordedCase> requests = new ArrayList<>();
+        JsonNode items = node.path("requests");
+        for (int i = 0; i < items.size(); i++) {
+            requests.add(parse(items.get(i), id + "#" + i));
+        }
+
+        return new RecordedCase(id, node.path("http_status").asInt(200),
                 Collections.unmodifiableMap(headers), sse, wire, chunkSplits, segmentTimes,
                 node.hasNonNull("after_last_segment") ? node.get("after_last_segment").asText() : null,
                 node.path("read_timeout_ms").asLong(-1), node.path("expected"),
-                node.has("requests"));
+                List.copyOf(requests));
     }
 
     /** Returns the wire body cut at the case's split offsets (clamped to the body's length). */
@@ -153,6 +164,11 @@ public record RecordedCase(String id, int httpStatus, Map<String, String> header
         }
         segments.add(java.util.Arrays.copyOfRange(wireBody, start, wireBody.length));
         return segments;
+    }
+
+    /** Returns when the last segment is sent, in ms after the request arrives. */
+    public long lastSegmentMillis() {
+        return segmentTimeMillis(chunkSplits.length);
     }
 
     /** Returns the send time of segment {@code i} in ms after the request arrives; 0 when none given. */

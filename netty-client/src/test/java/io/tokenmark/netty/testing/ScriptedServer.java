@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -98,6 +99,7 @@ public final class ScriptedServer implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
+    private final AtomicLong maxLatenessNanos = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean closed;
     private volatile LongSupplier anchor;
@@ -154,6 +156,15 @@ public final class ScriptedServer implements AutoCloseable {
     /** Number of connections accepted so far. */
     public int connectionsAccepted() {
         return accepted.get();
+    }
+
+    /**
+     * Returns the largest delay, over every segment written so far, between when a segment was
+     * due and when the server started writing it. On a loaded machine the server thread can
+     * wake up late, and then the stream is not the one the test scripted.
+     */
+    public long maxLatenessNanos() {
+        return maxLatenessNanos.get();
     }
 
     /** Largest number of connections open at the same time. */
@@ -243,7 +254,9 @@ public final class ScriptedServer implements AutoCloseable {
         boolean endBody = response.ending() == Ending.END || response.ending() == Ending.CLOSE;
         for (int i = 0; i < segments.size(); i++) {
             Segment segment = segments.get(i);
-            sleepUntil(base + TimeUnit.MILLISECONDS.toNanos(segment.atMillis()));
+            long due = base + TimeUnit.MILLISECONDS.toNanos(segment.atMillis());
+            sleepUntil(due);
+            maxLatenessNanos.accumulateAndGet(System.nanoTime() - due, Math::max);
             ByteArrayOutputStream write = new ByteArrayOutputStream(segment.bytes().length + 16);
             if (chunked && segment.bytes().length > 0) {
                 write.write((Integer.toHexString(segment.bytes().length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
