@@ -24,15 +24,15 @@ import java.util.Arrays;
  * </ol>
  *
  * <p><b>Real time:</b> the next step starts where the previous one ended, so step times add up
- * exactly even when the driver's timer fires a little late. If the driver is more than 1 ms
- * late, the next step starts at the actual time instead, so a stalled thread does not cause a
- * burst of catch-up steps.
+ * exactly even when the driver's timer fires late; steps that ended meanwhile complete at once.
+ * If the driver is more than 10 ms late (a pause of the whole process, for example), the next
+ * step starts at the actual time instead, so the engine does not race through a long backlog.
  *
  * <p><b>Threading:</b> not thread-safe; see {@link EngineModel}.
  */
 final class BatchingEngine implements EngineModel {
     /** How late a driver may be before the timeline is re-anchored at the actual time. */
-    static final long CATCH_UP_LIMIT_NANOS = 1_000_000;
+    static final long CATCH_UP_LIMIT_NANOS = 10_000_000;
 
     private final BatchingProfile profile;
     private final double timeScale;
