@@ -92,11 +92,11 @@ final class BufferedSession extends ResponseSession {
         ctx.write(head, ctx.voidPromise());
         headersSent = true;
 
-        publishWhenFlushed(malformed
-                ? RequestTruth.Outcome.FAULT_INJECTED : RequestTruth.Outcome.COMPLETED);
         ByteBuf content = ctx.alloc().buffer(length);
         content.writeBytes(body, 0, length);
         writeTokenEvent(content, tokensSent);
+        publishWhenFlushed(malformed
+                ? RequestTruth.Outcome.FAULT_INJECTED : RequestTruth.Outcome.COMPLETED);
         writeEndAndFinish();
     }
 

@@ -9,10 +9,12 @@ import java.util.Optional;
  * The simulator's record of what it did for recent requests, looked up by request id: the
  * {@code X-Request-Id} request header when present, else the response's completion id.
  *
- * <p>A request's {@link RequestTruth} is published when the simulator is done with it: before
- * the final bytes of a completed stream are written (so a client that has read {@code [DONE]}
- * finds it), when a fault ends the response, or when the client disconnects. Requests still in
- * progress are not visible.
+ * <p>A request's {@link RequestTruth} is published when the simulator is done with it: once the
+ * last token event of a stream has been flushed and before {@code [DONE]} is written, once the
+ * body of a non-streamed response has been flushed, when a fault ends the response, or when the
+ * client disconnects. Requests still in progress are not visible. A client on another thread
+ * may finish reading a response a moment before its truth is published, so tests should look
+ * it up with {@link #await}.
  *
  * <p><b>Memory:</b> at most {@code capacity} requests are kept; publishing one more evicts the
  * oldest published. Each entry holds 12 bytes per token event, so the default capacity of 4,096

@@ -14,6 +14,10 @@ import java.util.Objects;
  * byte was accepted later. For the {@code trickle} fault it is when the event's last byte was
  * written. A non-streamed response has one event: the whole body.
  *
+ * <p><b>Caveat:</b> the time stamp is taken after the flush returns, so a client on another core
+ * can read the bytes a few microseconds before it, and longer when the server thread is
+ * descheduled. Compare a client's times with these within a tolerance, not as an upper bound.
+ *
  * <p>Immutable and thread-safe.
  *
  * @param requestId the {@code X-Request-Id} request header, or the completion id when absent
