@@ -34,6 +34,8 @@ class GroundTruthTest {
     @Test
     void streamTruthMatchesWhatClientReceived() throws Exception {
         try (Simulator simulator = Simulator.start(quickOptions().build())) {
+            // A warm-up request, so that neither side runs cold code while stamping.
+            RawHttpConnection.post(simulator.port(), CHAT, streamingChat(12), Map.of());
             RawHttpConnection.Response response = RawHttpConnection.post(simulator.port(), CHAT,
                     streamingChat(12), Map.of("X-Request-Id", "truth-1"));
             RequestTruth truth = simulator.groundTruth()
@@ -56,7 +58,7 @@ class GroundTruthTest {
                     assertThat(truth.tokenEventNanos(i)).isGreaterThan(truth.tokenEventNanos(i - 1));
                 }
             }
-            assertThat(gapSum / tokens.size()).isLessThan(2_000_000);
+            assertThat(gapSum / tokens.size()).isLessThan(5_000_000);
             // The fixed profile's 5 ms TTFT, plus whatever a cold JIT and a busy machine add.
             assertThat(truth.ttftNanos()).isBetween(4_500_000L, 200_000_000L);
         }
