@@ -13,8 +13,8 @@ import java.util.Arrays;
  *       still prefilling takes the next chunk of its prompt, as much as the budget allows.</li>
  *   <li>While budget remains, waiting sequences are admitted first come, first served, up to
  *       {@code maxRunningSequences}, each with the first chunk of its prompt. Admission reserves
- *       the KV cache for the whole sequence (prompt plus output); when the head of the queue does
- *       not fit, it and every sequence behind it wait. Reserving up front means no sequence ever
+ *       the KV cache for the whole sequence (prompt plus output). When the head of the queue
+ *       does not fit, it and every sequence behind it wait. Reserving up front means no sequence ever
  *       needs preempting; a real engine admits more eagerly and preempts when the cache runs
  *       out, which this model does not show.</li>
  *   <li>The step lasts {@link BatchingProfile#stepNanos} times the time scale and the jitter.

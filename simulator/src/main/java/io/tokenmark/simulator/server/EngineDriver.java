@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Every connection of the server is registered on the same event loop, so the engine's
  * listeners write to their channels directly, without hand-offs between threads. On Linux the
  * epoll transport times short waits (below 10 ms by default) with a timerfd, precise to
- * microseconds, and longer ones with whole milliseconds; so the driver wakes 1 ms before a long
+ * microseconds, and longer ones in whole milliseconds. So the driver wakes 1 ms before a long
  * wait ends and waits the rest precisely. Java NIO rounds every wait to whole milliseconds. The
  * engines keep their nominal timeline when the timer fires late, so these errors delay single
  * events but do not add up.
@@ -88,8 +88,8 @@ final class EngineDriver {
         }
         timerNanos = next;
         long delay = next - System.nanoTime();
-        // A long wait is rounded to whole milliseconds by epoll_wait (and by NIO's select), so
-        // it wakes 1 ms early; the short remainder then runs on the precise timerfd.
+        // epoll_wait and NIO's select round a long wait to whole milliseconds. So the timer
+        // fires 1 ms early, and the short remainder runs on the precise timerfd.
         if (delay > PRECISE_WAIT_NANOS) {
             delay -= PRECISE_WAIT_NANOS;
             timerNanos = next - PRECISE_WAIT_NANOS;

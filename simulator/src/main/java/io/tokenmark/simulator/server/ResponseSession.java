@@ -112,8 +112,8 @@ abstract class ResponseSession implements SequenceListener, ChannelFutureListene
         }
         begin();
         sequence = new Sequence(promptTokens, plan.outputTokens(), this);
-        // The engine sees the request when it was received; a delayed start (slow_headers)
-        // arrives now.
+        // The engine counts the request from when it was received. A start delayed by the
+        // slow_headers fault counts from now.
         boolean delayed = fault.kind() == Fault.Kind.SLOW_HEADERS;
         server.driver.submit(sequence, delayed ? System.nanoTime() : receivedNanos);
     }
@@ -121,12 +121,12 @@ abstract class ResponseSession implements SequenceListener, ChannelFutureListene
     /** Writes what precedes the first token, such as the streamed response's headers. */
     abstract void begin();
 
-    /** Whether the response is complete or abandoned; later engine callbacks are ignored. */
+    /** Returns whether the response is complete or abandoned; later engine callbacks do nothing. */
     final boolean isEnded() {
         return ended;
     }
 
-    /** The client closed the connection (or the server is stopping). */
+    /** Ends the session because the client closed the connection or the server is stopping. */
     final void onChannelClosed() {
         releaseTrickle();
         if (ended) {
@@ -272,7 +272,7 @@ abstract class ResponseSession implements SequenceListener, ChannelFutureListene
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** Marks the session over, removes its sequence from the engine and tells the owner. */
+    /** Marks the session over, removes its sequence from the engine and notifies the owner. */
     final void endSession(boolean connectionReusable) {
         if (ended) {
             return;

@@ -17,8 +17,8 @@ import java.util.Optional;
  * it up with {@link #await}.
  *
  * <p><b>Memory:</b> at most {@code capacity} requests are kept; publishing one more evicts the
- * oldest published. Each entry holds 12 bytes per token event, so the default capacity of 4,096
- * with 1,024-token streams holds about 50 MB. A capacity of 0 keeps nothing. A request id that is
+ * oldest published. Each entry uses 12 bytes per token event, so the default capacity of 4,096
+ * with 1,024-token streams takes about 50 MB. A capacity of 0 keeps nothing. A request id that is
  * used twice keeps only the later request.
  *
  * <p><b>Threading:</b> thread-safe. The server publishes from its event loop; any thread may
@@ -52,7 +52,7 @@ public final class GroundTruth {
         };
     }
 
-    /** The number of requests kept at most. */
+    /** Returns the maximum number of requests kept. */
     public int capacity() {
         return capacity;
     }
@@ -82,12 +82,12 @@ public final class GroundTruth {
         return Optional.of(truth);
     }
 
-    /** The number of requests currently kept. */
+    /** Returns the number of requests currently kept. */
     public synchronized int size() {
         return entries.size();
     }
 
-    /** The number of requests published since the simulator started, evicted ones included. */
+    /** Returns the number of requests published since the simulator started, evicted included. */
     public synchronized long publishedCount() {
         return published;
     }

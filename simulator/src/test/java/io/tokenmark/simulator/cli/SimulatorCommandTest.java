@@ -90,8 +90,10 @@ class SimulatorCommandTest {
     @Test
     void invalidFlagExitsWithCodeTwo() {
         CommandLine commandLine = new CommandLine(new SimulatorCommand(Map.of()));
-        commandLine.setErr(new PrintWriter(new StringWriter()));
+        StringWriter err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err));
 
         assertThat(commandLine.execute("--time-scale", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("invalid time scale -1.0").contains("--help");
     }
 }

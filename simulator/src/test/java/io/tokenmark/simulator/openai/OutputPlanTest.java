@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Answer length, finish reason and reasoning share. */
+/** Output length, finish reason and reasoning share of planned responses. */
 class OutputPlanTest {
     @ParameterizedTest(name = "max {0} min {1} ignoreEos {2} natural {3}")
     @CsvSource({
@@ -30,7 +30,7 @@ class OutputPlanTest {
     }
 
     @Test
-    void reasoningShareIsRoundedUpAndLeavesAnAnswer() {
+    void reasoningShareRoundsUp() {
         assertThat(OutputPlan.plan(10, 10, 0, true, 1000, 5, 0, 0.25, 1).reasoningTokens())
                 .isEqualTo(3);
         assertThat(OutputPlan.plan(10, 10, 0, true, 1000, 5, 0, 1.0, 1).reasoningTokens())

@@ -49,8 +49,8 @@ class GroundTruthTest {
             assertThat(truth.receivedNanos()).isGreaterThanOrEqualTo(response.sendNanos);
             double gapSum = 0;
             for (int i = 0; i < tokens.size(); i++) {
-                // The stamp follows the flush, so a client thread on another core can read the
-                // bytes a little before it; the two agree to within scheduling noise.
+                // The stamp follows the flush, so a client on another core can read the bytes
+                // first. The two agree to within scheduling noise.
                 long gap = tokens.get(i).arrivalNanos() - truth.tokenEventNanos(i);
                 assertThat(gap).isBetween(-LOADED_MACHINE_NOISE_NANOS, LOADED_MACHINE_NOISE_NANOS);
                 gapSum += Math.abs(gap);
