@@ -40,6 +40,8 @@ final class TrickleWriter {
         this.intervalNanos = intervalNanos;
         this.truth = truth;
         this.pending = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+        // The send timer also releases on a closed channel, but a server shutdown cancels it.
+        ctx.channel().closeFuture().addListener(closed -> release());
     }
 
     /**

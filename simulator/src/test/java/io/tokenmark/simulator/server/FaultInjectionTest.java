@@ -217,6 +217,20 @@ class FaultInjectionTest {
     }
 
     @Test
+    void closingServerReleasesQueuedTrickleBytes() throws Exception {
+        Simulator own = Simulator.start(quickOptions().build());
+        try (RawHttpConnection connection = new RawHttpConnection(own.port())) {
+            connection.send("POST", CHAT, Map.of(Fault.HEADER, "trickle"), STREAM_10);
+            // The engine queues all ten tokens within milliseconds; the trickle sends one byte
+            // a second, so nearly the whole response is still queued when the server closes.
+            Thread.sleep(300);
+        } finally {
+            own.close();
+        }
+        // LeakDetectionExtension fails the class if the queued bytes were never released.
+    }
+
+    @Test
     void nonStreamedErrorFaultReturns500() throws IOException {
         RawHttpConnection.Response response = withFault("error_after=2",
                 chatBody("Hi", Map.of("max_tokens", 5)), 5000);
