@@ -221,7 +221,7 @@ class FaultInjectionTest {
         Simulator own = Simulator.start(quickOptions().build());
         try (RawHttpConnection connection = new RawHttpConnection(own.port())) {
             connection.send("POST", CHAT, Map.of(Fault.HEADER, "trickle"), STREAM_10);
-            // The engine queues all ten tokens within milliseconds; the trickle sends one byte
+            // The engine queues all ten tokens within milliseconds. The trickle sends one byte
             // a second, so nearly the whole response is still queued when the server closes.
             Thread.sleep(300);
         } finally {
