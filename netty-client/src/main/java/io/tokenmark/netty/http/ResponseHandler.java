@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * failed with an in-band error or an HTTP status, is read to the end of its body; its terminal
  * callback is delivered after the read that decided it, and after the release when the body ends
  * in that same read, so a request sent from the callback can reuse the connection. A timeout, a
- * cancellation, a malformed event, an oversized error body or a transport error closes the
- * connection instead.
+ * cancellation, a malformed event, a truncated stream, an oversized error body or a transport
+ * error closes the connection instead.
  *
  * <p><b>Read timeout:</b> while an exchange is attached, a timer checks the time since the latest
  * socket read (or the send, before any read); when it reaches {@code readTimeoutMillis} the
@@ -216,8 +216,9 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             case COMPLETED -> pendTerminal(null, null, null, reader.endNanos());
             case FAILED -> {
                 ErrorKind kind = reader.failureKind();
-                if (kind == ErrorKind.MALFORMED_EVENT) {
-                    // The rest of a stream that broke the format is not worth reading.
+                if (kind == ErrorKind.MALFORMED_EVENT || kind == ErrorKind.TRUNCATED) {
+                    // The rest of a stream that broke the format is not worth reading, and a
+                    // server that cut a stream short is likely to close its connection next.
                     failAndClose(kind, reader.failureMessage(), reader.endNanos());
                     return false;
                 }

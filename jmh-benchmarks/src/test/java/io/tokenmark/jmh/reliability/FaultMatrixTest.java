@@ -1,0 +1,258 @@
+package io.tokenmark.jmh.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokenmark.core.client.ClientOptions;
+import io.tokenmark.core.metric.Summary;
+import io.tokenmark.core.metric.TokenCountSource;
+import io.tokenmark.core.report.RequestLogEntry;
+import io.tokenmark.core.run.RunOutcome;
+import io.tokenmark.netty.NettyInferenceClient;
+import io.tokenmark.simulator.Simulator;
+import io.tokenmark.simulator.SimulatorOptions;
+import io.tokenmark.simulator.fault.Fault;
+import io.tokenmark.simulator.fault.FaultPlan;
+import io.tokenmark.simulator.profile.Profiles;
+import io.tokenmark.simulator.truth.RequestTruth;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every fault the simulator injects, end to end: the Netty client over real sockets on
+ * 127.0.0.1, driven by {@link io.tokenmark.core.run.BenchmarkRun}, checked in the files the run
+ * wrote.
+ *
+ * <p>Each case runs 12 requests with 4 closed-loop users against a simulator whose fault plan
+ * gives the case's fault to a seeded share of the requests, so faulted and clean requests are
+ * in flight together. The simulator's ground truth says which request got the fault. A faulted
+ * request must carry the fault's error kind, status, message and the token events that arrived
+ * before the fault; a clean one must match the ground truth exactly; the summary must count the
+ * failures by kind.
+ */
+@ExtendWith(ByteBufLeakCheck.class)
+class FaultMatrixTest {
+    private static final int USERS = 4;
+    private static final int REQUESTS = 12;
+    private static final int MAX_TOKENS = 8;
+    private static final int MAX_EVENT_BYTES = 16 * 1024;
+    private static final long READ_TIMEOUT_MILLIS = 1_000;
+    private static final long REQUEST_TIMEOUT_MILLIS = 3_000;
+    private static final String RUN_ID = "faults";
+
+    @TempDir
+    Path out;
+
+    /**
+     * One fault and what the run must record for a request that gets it.
+     *
+     * @param fault the fault in the simulator's {@code X-TokenMark-Fault} syntax
+     * @param errorLabel the expected {@code error} of the request line
+     * @param httpStatus the expected {@code http_status}: 0 when no response arrived
+     * @param keptTokenEvents the token events received before the fault, kept in the record
+     * @param message a part of the expected {@code error_message}
+     */
+    record FaultCase(String fault, String errorLabel, int httpStatus, int keptTokenEvents,
+            String message) {
+        @Override
+        public String toString() {
+            return fault;
+        }
+    }
+
+    static Stream<FaultCase> simulatorFaults() {
+        return Stream.of(
+                httpCase(400, "Bad Request"),
+                httpCase(401, "Unauthorized"),
+                httpCase(429, "Too Many Requests"),
+                httpCase(500, "Internal Server Error"),
+                httpCase(503, "Service Unavailable"),
+                new FaultCase("error_after=0", "stream_error", 200, 0,
+                        "Simulated engine failure after 0 token events"),
+                new FaultCase("error_after=3", "stream_error", 200, 3,
+                        "Simulated engine failure after 3 token events"),
+                new FaultCase("reset_after=3", "connection_reset", 200, 3, "connection"),
+                new FaultCase("stall_after=3", "read_timeout", 200, 3,
+                        "no bytes arrived for " + READ_TIMEOUT_MILLIS + " ms"),
+                new FaultCase("close_after=3", "truncated", 200, 3,
+                        "the stream ended with neither a finish_reason nor [DONE]"),
+                new FaultCase("malformed_after=2", "malformed_event", 200, 2, "event "),
+                new FaultCase("oversize_after=2;bytes=65536", "malformed_event", 200, 2,
+                        "SSE event exceeds the limit of " + MAX_EVENT_BYTES + " bytes"),
+                new FaultCase("headers_never", "read_timeout", 0, 0,
+                        "no bytes arrived for " + READ_TIMEOUT_MILLIS + " ms"),
+                new FaultCase("trickle=1000", "cancelled", 200, 0,
+                        "total deadline of " + REQUEST_TIMEOUT_MILLIS + " ms"));
+    }
+
+    private static FaultCase httpCase(int status, String reason) {
+        return new FaultCase("http_" + status, "http_" + status, status, 0,
+                "HTTP " + status + ": Simulated " + reason + " injected by " + Fault.HEADER);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("simulatorFaults")
+    void faultIsRecordedAndNeighboursStayCorrect(FaultCase faultCase) throws Exception {
+        Fault fault = Fault.parse(faultCase.fault());
+        FaultPlan plan = mixedPlan(fault);
+        long expectedFailures = faultedAmongFirst(plan, REQUESTS);
+
+        try (Simulator simulator = Simulator.start(simulatorOptions(plan));
+                NettyInferenceClient client = NettyInferenceClient.create(
+                        clientOptions(simulator.baseUrl()))) {
+            EndToEndRun.Result run = EndToEndRun.run(client, simulator.baseUrl(), out, "faults",
+                    RUN_ID, USERS, REQUESTS, MAX_TOKENS, null);
+
+            assertThat(run.result().outcome()).isEqualTo(RunOutcome.COMPLETED);
+            Summary summary = run.summary();
+            assertThat(summary.complete()).isTrue();
+            assertThat(summary.totalRequests()).isEqualTo(REQUESTS);
+            assertThat(summary.succeededRequests()).isEqualTo(REQUESTS - expectedFailures);
+            assertThat(summary.failuresByError())
+                    .isEqualTo(Map.of(faultCase.errorLabel(), expectedFailures));
+            assertThat(run.requests()).hasSize(REQUESTS);
+
+            for (RequestLogEntry line : run.requests()) {
+                RequestTruth truth = awaitTruth(simulator, line.requestId());
+                if (truth.fault().equals(Fault.NONE.toString())) {
+                    assertCleanRequest(line, truth);
+                } else {
+                    assertThat(truth.fault()).isEqualTo(fault.toString());
+                    assertFaultedRequest(faultCase, line);
+                }
+            }
+        }
+    }
+
+    @Test
+    void connectionRefusedFailsEveryRequestWithConnectFailed() throws Exception {
+        int port = closedPort();
+        URI target = URI.create("http://127.0.0.1:" + port + "/v1");
+
+        try (NettyInferenceClient client = NettyInferenceClient.create(clientOptions(target))) {
+            EndToEndRun.Result run = EndToEndRun.run(client, target, out, "refused", RUN_ID,
+                    USERS, REQUESTS, MAX_TOKENS, null);
+
+            assertThat(run.result().outcome()).isEqualTo(RunOutcome.COMPLETED);
+            assertThat(run.result().allRequestsFailed()).isTrue();
+            assertThat(run.summary().failuresByError())
+                    .isEqualTo(Map.of("connect_failed", (long) REQUESTS));
+            for (RequestLogEntry line : run.requests()) {
+                assertThat(line.error()).isEqualTo("connect_failed");
+                assertThat(line.errorMessage())
+                        .contains("connection refused by 127.0.0.1:" + port);
+                assertThat(line.sendMillis()).as("send time of a request never sent").isNull();
+                assertThat(line.httpStatus()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void everyRequestFailingIsReportedAsAllFailed() throws Exception {
+        FaultPlan everyRequest = new FaultPlan(1, List.of(Fault.parse("http_503")), 1);
+
+        try (Simulator simulator = Simulator.start(simulatorOptions(everyRequest));
+                NettyInferenceClient client = NettyInferenceClient.create(
+                        clientOptions(simulator.baseUrl()))) {
+            EndToEndRun.Result run = EndToEndRun.run(client, simulator.baseUrl(), out, "all503",
+                    RUN_ID, USERS, REQUESTS, MAX_TOKENS, null);
+
+            assertThat(run.result().outcome()).isEqualTo(RunOutcome.COMPLETED);
+            assertThat(run.result().allRequestsFailed()).isTrue();
+            assertThat(run.result().totalRequests()).isEqualTo(REQUESTS);
+            assertThat(run.summary().failuresByError())
+                    .isEqualTo(Map.of("http_503", (long) REQUESTS));
+        }
+    }
+
+    private static void assertCleanRequest(RequestLogEntry line, RequestTruth truth) {
+        String request = "clean request " + line.requestId();
+        assertThat(line.success()).as(request).isTrue();
+        assertThat(line.error()).as(request).isNull();
+        assertThat(line.httpStatus()).as(request).isEqualTo(200);
+        assertThat(line.finishReason()).as(request).isEqualTo("length");
+        assertThat(line.tokenEvents()).as(request).isEqualTo(truth.tokenEvents());
+        assertThat(line.outputTokens()).as(request).isEqualTo(truth.completionTokens());
+        assertThat(line.outputTokens()).as(request).isEqualTo(MAX_TOKENS);
+        assertThat(line.outputTokenSource()).as(request).isEqualTo(TokenCountSource.USAGE);
+        assertThat(line.inputTokens()).as(request).isEqualTo(truth.promptTokens());
+        assertThat(line.ttftMillis()).as(request).isNotNull();
+        assertThat(line.tpotMillis()).as(request).isNotNull();
+    }
+
+    private static void assertFaultedRequest(FaultCase faultCase, RequestLogEntry line) {
+        String request = "request " + line.requestId() + " with fault " + faultCase.fault();
+        assertThat(line.success()).as(request).isFalse();
+        assertThat(line.error()).as(request).isEqualTo(faultCase.errorLabel());
+        assertThat(line.errorMessage()).as(request).contains(faultCase.message());
+        assertThat(line.httpStatus()).as(request).isEqualTo(faultCase.httpStatus());
+        assertThat(line.tokenEvents()).as(request).isEqualTo(faultCase.keptTokenEvents());
+    }
+
+    /**
+     * Returns a plan that gives {@code fault} to between a quarter and a half of the first
+     * {@value #REQUESTS} arrivals, so that every run mixes faulted and clean requests.
+     */
+    private static FaultPlan mixedPlan(Fault fault) {
+        for (long seed = 1; seed < 1_000; seed++) {
+            FaultPlan plan = new FaultPlan(0.35, List.of(fault), seed);
+            long faulted = faultedAmongFirst(plan, REQUESTS);
+            if (faulted >= REQUESTS / 4 && faulted <= REQUESTS / 2) {
+                return plan;
+            }
+        }
+        throw new AssertionError("no seed below 1000 mixes faulted and clean requests");
+    }
+
+    private static long faultedAmongFirst(FaultPlan plan, int arrivals) {
+        long faulted = 0;
+        for (int i = 0; i < arrivals; i++) {
+            if (!plan.choose(i).isNone()) {
+                faulted++;
+            }
+        }
+        return faulted;
+    }
+
+    private static SimulatorOptions simulatorOptions(FaultPlan plan) {
+        return SimulatorOptions.builder()
+                .profile(Profiles.fixed(Duration.ofMillis(50), Duration.ofMillis(10)))
+                .faultPlan(plan)
+                .build();
+    }
+
+    private static ClientOptions clientOptions(URI target) {
+        return ClientOptions.builder(target)
+                .model(SimulatorOptions.DEFAULT_MODEL)
+                .ioThreads(2)
+                .connectTimeoutMillis(2_000)
+                .readTimeoutMillis(READ_TIMEOUT_MILLIS)
+                .requestTimeoutMillis(REQUEST_TIMEOUT_MILLIS)
+                .maxEventBytes(MAX_EVENT_BYTES)
+                .build();
+    }
+
+    private static RequestTruth awaitTruth(Simulator simulator, long requestId)
+            throws InterruptedException {
+        String header = EndToEndRun.headerRequestId(RUN_ID, requestId);
+        return simulator.groundTruth().await(header, Duration.ofSeconds(10))
+                .orElseThrow(() -> new AssertionError("the simulator has no ground truth for "
+                        + header));
+    }
+
+    /** Returns a loopback port that nothing listens on. */
+    static int closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
