@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokenmark.core.client.ClientOptions;
 import io.tokenmark.core.metric.Summary;
 import io.tokenmark.core.metric.TokenCountSource;
+import io.tokenmark.core.report.OutputLayout;
 import io.tokenmark.core.report.RequestLogEntry;
+import io.tokenmark.core.report.RequestLogReader;
+import io.tokenmark.core.report.SummaryReader;
 import io.tokenmark.core.run.RunOutcome;
 import io.tokenmark.netty.NettyInferenceClient;
 import io.tokenmark.simulator.Simulator;
@@ -45,8 +48,8 @@ class FaultMatrixTest {
     private static final int REQUESTS = 12;
     private static final int MAX_TOKENS = 8;
     private static final int MAX_EVENT_BYTES = 16 * 1024;
-    private static final long READ_TIMEOUT_MILLIS = 1_000;
-    private static final long REQUEST_TIMEOUT_MILLIS = 3_000;
+    private static final long READ_TIMEOUT_MILLIS = 1_500;
+    private static final long REQUEST_TIMEOUT_MILLIS = 4_000;
     private static final String RUN_ID = "faults";
 
     @TempDir
@@ -80,12 +83,14 @@ class FaultMatrixTest {
                         "Simulated engine failure after 0 token events"),
                 new FaultCase("error_after=3", "stream_error", 200, 3,
                         "Simulated engine failure after 3 token events"),
-                new FaultCase("reset_after=3", "connection_reset", 200, 3, "connection"),
+                new FaultCase("reset_after=3", "connection_reset", 200, 3,
+                        "Connection reset"),
                 new FaultCase("stall_after=3", "read_timeout", 200, 3,
                         "no bytes arrived for " + READ_TIMEOUT_MILLIS + " ms"),
                 new FaultCase("close_after=3", "truncated", 200, 3,
                         "the stream ended with neither a finish_reason nor [DONE]"),
-                new FaultCase("malformed_after=2", "malformed_event", 200, 2, "event "),
+                new FaultCase("malformed_after=2", "malformed_event", 200, 2,
+                        "event data ends inside its JSON value"),
                 new FaultCase("oversize_after=2;bytes=65536", "malformed_event", 200, 2,
                         "SSE event exceeds the limit of " + MAX_EVENT_BYTES + " bytes"),
                 new FaultCase("headers_never", "read_timeout", 0, 0,
@@ -153,6 +158,32 @@ class FaultMatrixTest {
                 assertThat(line.sendMillis()).as("send time of a request never sent").isNull();
                 assertThat(line.httpStatus()).isZero();
             }
+        }
+    }
+
+    @Test
+    void unresolvableHostFailsEveryRequestWithConnectFailed(@TempDir Path child) throws Exception {
+        // The child JVM resolves names from a hosts file that lists only localhost, so looking up
+        // the reserved .invalid name fails without a DNS query leaving the host.
+        String host = "inference.tokenmark.invalid";
+        ChildJvm.Output output = ChildJvm.run(child, ChildRunMain.class,
+                List.of(ChildJvm.loopbackHostsOption(child), "-Xmx256m"), Map.of(),
+                List.of("--out", out.toString(),
+                        "--target", "unresolvable=http://" + host + ":8000/v1",
+                        "--users", Integer.toString(USERS),
+                        "--requests", Integer.toString(REQUESTS)),
+                Duration.ofSeconds(90));
+
+        assertThat(output.exitCode()).as(output.console()).isZero();
+        assertThat(output.stdout()).contains("run unresolvable COMPLETED, all requests failed: true");
+        OutputLayout layout = OutputLayout.of(out, "unresolvable");
+        assertThat(SummaryReader.readRunSummary(layout.runSummaryFile()).get(0).failuresByError())
+                .isEqualTo(Map.of("connect_failed", (long) REQUESTS));
+        List<RequestLogEntry> lines = RequestLogReader.read(layout.requestsFile());
+        assertThat(lines).hasSize(REQUESTS);
+        for (RequestLogEntry line : lines) {
+            assertThat(line.error()).isEqualTo("connect_failed");
+            assertThat(line.errorMessage()).contains("cannot resolve host name '" + host + "'");
         }
     }
 
