@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a main class of the test classpath in a new JVM, for what a test cannot control in its
- * own JVM: heap and direct-memory caps, JVM flags read once at startup (leak detection, the
- * hosts file, the log level), environment variables, and a clean heap to measure.
+ * Starts a main class of the test classpath in a new JVM. A test needs one for what it cannot
+ * control in its own JVM: heap and direct-memory caps, JVM flags read once at startup (leak
+ * detection, the hosts file, the log level), environment variables, and a clean heap to measure.
  */
 final class ChildJvm {
     /** A host file that resolves only {@code localhost}, so no lookup leaves the host. */

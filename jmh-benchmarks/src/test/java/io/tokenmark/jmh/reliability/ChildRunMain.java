@@ -55,7 +55,8 @@ public final class ChildRunMain {
                 case "--max-tokens" -> maxTokens = Integer.parseInt(args[++i]);
                 case "--read-timeout-ms" -> readTimeoutMillis = Long.parseLong(args[++i]);
                 case "--request-timeout-ms" -> requestTimeoutMillis = Long.parseLong(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + ": see the class documentation for the arguments");
             }
         }
         if (out == null || targets.isEmpty()) {

@@ -72,7 +72,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code requestTimeoutMillis}</td><td>total deadline from {@link #send}, waiting
  *       for a connection included; passing it cancels the request</td></tr>
  *   <tr><td>{@code insecureTls}</td><td>trusts any certificate and skips host name
- *       verification</td></tr>
+ *       verification; logs a warning when the endpoint is {@code https}</td></tr>
  * </table>
  *
  * <p>Requests advertise no {@code Accept-Encoding}, so servers normally send identity bodies;
@@ -123,6 +123,10 @@ public final class HttpStreamTransport implements AutoCloseable {
                 ? "/" : endpoint.getRawPath();
         this.requestUri = endpoint.getRawQuery() == null ? path : path + "?" + endpoint.getRawQuery();
         this.sslContext = https ? buildSslContext(options.insecureTls()) : null;
+        if (https && options.insecureTls()) {
+            log.warn("TLS certificate verification is off for {} (insecureTls): any server can"
+                    + " pose as this endpoint; use it only with test servers", endpoint);
+        }
 
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
