@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * deadline.
  *
  * <p>The API key is sent only in the {@code Authorization} header; it is never logged and never
- * appears in a message or in {@link #toString()}.
+ * appears in a message or in {@link #toString()}. Where a server quotes the key in an error body
+ * or an in-band error, the failure's message and body show {@code [redacted]} instead.
  *
  * <p><b>Pitfall:</b> a connection that the server closed while idle may be picked for a request
  * just before its close arrives; that request then fails with {@code connection_reset}. The client

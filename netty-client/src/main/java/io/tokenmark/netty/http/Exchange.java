@@ -125,13 +125,17 @@ final class Exchange implements RequestHandle {
         }
     }
 
-    /** Delivers {@code onFailure} unless a terminal callback was delivered already. */
+    /**
+     * Delivers {@code onFailure}, with the API key redacted from the message and body, unless a
+     * terminal callback was delivered already.
+     */
     void fail(ErrorKind kind, int httpStatus, String message, String body, long failedNanos) {
         if (!markTerminated()) {
             return;
         }
         try {
-            listener.onFailure(new RequestFailure(kind, httpStatus, message, body, failedNanos));
+            listener.onFailure(new RequestFailure(kind, httpStatus, transport.redact(message),
+                    transport.redact(body), failedNanos));
         } catch (RuntimeException e) {
             log.warn("request {}: listener threw from onFailure", requestId, e);
         }

@@ -84,6 +84,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpStreamTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpStreamTransport.class);
     private static final String USER_AGENT = "tokenmark-netty-client";
+    private static final String REDACTED = "[redacted]";
 
     private final ClientOptions options;
     private final JsonFactory jsonFactory;
@@ -254,6 +255,19 @@ public final class HttpStreamTransport implements AutoCloseable {
             // The event loops have stopped (a send raced with close): report on this thread.
             exchange.fail(ErrorKind.CANCELLED, 0, message, null, System.nanoTime());
         }
+    }
+
+    /**
+     * Replaces every occurrence of the API key in {@code text} with {@code [redacted]}: servers
+     * may quote the credentials they reject in error bodies and in-band error events.
+     *
+     * @return the text without the key, or {@code null} for {@code null}
+     */
+    String redact(String text) {
+        if (text == null || options.apiKey().isEmpty()) {
+            return text;
+        }
+        return text.replace(options.apiKey().get().reveal(), REDACTED);
     }
 
     String describeConnectFailure(Throwable cause) {
