@@ -7,19 +7,34 @@ import io.tokenmark.core.client.ApiKey;
 import io.tokenmark.core.client.ClientOptions;
 import io.tokenmark.core.client.ErrorKind;
 import io.tokenmark.core.metric.RequestRecord;
+import io.tokenmark.core.report.OutputLayout;
 import io.tokenmark.core.metric.RequestRecorder;
 import io.tokenmark.core.workload.RequestSpec;
 import io.tokenmark.netty.NettyInferenceClient;
+import io.tokenmark.simulator.Simulator;
+import io.tokenmark.simulator.SimulatorOptions;
+import io.tokenmark.simulator.fault.Fault;
+import io.tokenmark.simulator.fault.FaultPlan;
+import io.tokenmark.simulator.profile.Profiles;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * API keys stay out of everything TokenMark shows or writes. Each test uses a fresh canary key,
@@ -31,6 +46,90 @@ class SecretsTest {
 
     @TempDir
     Path folder;
+
+    /**
+     * Runs benchmarks in a child JVM, with the key from {@code TOKENMARK_API_KEY} or from a key
+     * file, against a server that accepts the key, one that rejects it, one that resets streams,
+     * one that quotes the key in its 401 body, a closed port, a host name that cannot resolve
+     * and a TLS server with a self-signed certificate. The child logs at DEBUG level. Then no
+     * console line and no file of any run may contain the key.
+     */
+    @ParameterizedTest(name = "key from {0}")
+    @ValueSource(strings = {"env", "file"})
+    void keyAppearsInNoOutput(String keySource) throws Exception {
+        Path out = folder.resolve("out");
+        SSLContext tls = SelfSignedTls.serverContext(Files.createDirectories(folder.resolve("tls")));
+        SimulatorOptions fixed = SimulatorOptions.builder()
+                .profile(Profiles.fixed(Duration.ofMillis(5), Duration.ofMillis(1))).build();
+
+        try (Simulator accepting = Simulator.start(fixed.toBuilder()
+                        .requiredApiKey(canary).build());
+                Simulator rejecting = Simulator.start(fixed.toBuilder()
+                        .requiredApiKey("sk-another-key").build());
+                Simulator resetting = Simulator.start(fixed.toBuilder().requiredApiKey(canary)
+                        .faultPlan(new FaultPlan(0.5, List.of(Fault.parse("reset_after=2")), 3))
+                        .build());
+                ScriptedHttpServer quoting = ScriptedHttpServer.start(
+                        (connection, request, output) -> {
+                            writeJson(output, "401 Unauthorized", "{\"error\":{\"message\":"
+                                    + "\"Incorrect API key provided: "
+                                    + request.header("Authorization") + "\"}}");
+                            return true;
+                        });
+                ScriptedHttpServer selfSigned = ScriptedHttpServer.start(
+                        tls.getServerSocketFactory(), (connection, request, output) -> {
+                            ScriptedHttpServer.writeCompleteStream(output, 4);
+                            return true;
+                        })) {
+            List<String> arguments = new ArrayList<>(List.of("--out", out.toString(),
+                    "--target", "accepted=" + accepting.baseUrl(),
+                    "--target", "rejected=" + rejecting.baseUrl(),
+                    "--target", "reset=" + resetting.baseUrl(),
+                    "--target", "quoted=" + quoting.baseUrl(false),
+                    "--target", "refused=http://127.0.0.1:" + FaultMatrixTest.closedPort() + "/v1",
+                    "--target", "unresolvable=http://inference.tokenmark.invalid:8000/v1",
+                    "--target", "selfsigned=" + selfSigned.baseUrl(true),
+                    "--requests", "6"));
+            Map<String, String> environment = Map.of();
+            if (keySource.equals("env")) {
+                environment = Map.of(ApiKey.ENV_PRIMARY, canary);
+                arguments.addAll(List.of("--key", "env"));
+            } else {
+                Path keyFile = folder.resolve("api-key");
+                Files.writeString(keyFile, canary + "\n", StandardCharsets.UTF_8);
+                arguments.addAll(List.of("--key", "file:" + keyFile));
+            }
+
+            ChildJvm.Output output = ChildJvm.run(folder.resolve("child"), ChildRunMain.class,
+                    List.of(ChildJvm.loopbackHostsOption(folder), "-Xmx256m",
+                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug"),
+                    environment, arguments, Duration.ofMinutes(2));
+
+            assertThat(output.exitCode()).as(output.console()).isZero();
+            assertThat(output.console()).as("console output").doesNotContain(canary);
+            assertThat(output.stderr()).as("DEBUG log lines were captured").contains("DEBUG");
+            assertThat(output.stdout()).contains("run accepted COMPLETED, all requests failed: false");
+            assertThat(quoting.requests().get(0).header("Authorization"))
+                    .as("the key the quoting server received").isEqualTo("Bearer " + canary);
+        }
+
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(out)) {
+            files = walk.filter(Files::isRegularFile).collect(Collectors.toList());
+        }
+        for (String label : List.of("accepted", "rejected", "reset", "quoted", "refused",
+                "unresolvable", "selfsigned")) {
+            OutputLayout layout = OutputLayout.of(out, label);
+            assertThat(files).contains(layout.runFile(), layout.runSummaryFile(),
+                    layout.requestsFile());
+        }
+        for (Path file : files) {
+            assertThat(Files.readString(file, StandardCharsets.UTF_8)).as(file.toString())
+                    .doesNotContain(canary);
+        }
+        assertThat(Files.readString(OutputLayout.of(out, "quoted").requestsFile()))
+                .contains("Bearer [redacted]");
+    }
 
     @Test
     void httpErrorQuotingKeyIsRedacted() throws Exception {
