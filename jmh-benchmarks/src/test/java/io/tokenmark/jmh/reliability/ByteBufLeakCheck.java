@@ -42,8 +42,16 @@ public final class ByteBufLeakCheck implements BeforeAllCallback, AfterEachCallb
     }
 
     /** Switches leak detection to paranoid and records every leak report from now on. */
-    public static synchronized void install() {
+    public static void install() {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+        listen();
+    }
+
+    /**
+     * Records every leak report from now on, at the detection level the JVM was started with
+     * ({@code -Dio.netty.leakDetection.level}).
+     */
+    public static void listen() {
         ByteBufUtil.setLeakListener((resourceType, records) -> {
             synchronized (LEAKS) {
                 LEAKS.add("LEAK " + resourceType + records);
