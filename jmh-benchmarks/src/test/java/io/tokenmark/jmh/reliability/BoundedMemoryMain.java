@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs one benchmark against a server that never stops sending, in a JVM that a test starts with
  * capped heap and direct memory, and prints the peak memory it used. Surviving the cap shows
- * that the client's memory is bounded; the peaks say by how much.
+ * that the client's memory is bounded; the peaks show how much it used.
  *
  * <p>Scenarios (first argument), each against a server in this JVM that writes from one fixed
  * buffer, so its own memory is constant:

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Each case runs 12 requests with 4 closed-loop users against a simulator whose fault plan
  * gives the case's fault to a seeded share of the requests, so faulted and clean requests are
- * in flight together. The simulator's ground truth says which request got the fault. A faulted
+ * in flight together. The simulator's ground truth records which request got the fault. A faulted
  * request must carry the fault's error kind, status, message and the token events that arrived
  * before the fault; a clean one must match the ground truth exactly; the summary must count the
  * failures by kind.
