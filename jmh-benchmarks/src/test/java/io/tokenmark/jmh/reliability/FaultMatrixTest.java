@@ -138,6 +138,50 @@ class FaultMatrixTest {
         }
     }
 
+    /**
+     * Faults that close connections, under a cap of two connections for four users: every
+     * closed connection must be replaced for the requests waiting in the pool, so the run ends
+     * with exactly the injected failures. No total deadline is set, because time spent waiting
+     * for a connection counts toward it.
+     */
+    @Test
+    void connectionCapSurvivesFaultMix() throws Exception {
+        Map<String, String> kinds = Map.of(
+                "http_503", "http_503",
+                "error_after=2", "stream_error",
+                "reset_after=2", "connection_reset",
+                "stall_after=2", "read_timeout",
+                "close_after=2", "truncated",
+                "malformed_after=1", "malformed_event",
+                "headers_never", "read_timeout");
+        List<Fault> faults = kinds.keySet().stream().sorted().map(Fault::parse).toList();
+        FaultPlan plan = new FaultPlan(0.5, faults, 11);
+        int requests = 24;
+        Map<String, Long> expected = new java.util.TreeMap<>();
+        for (int arrival = 0; arrival < requests; arrival++) {
+            Fault fault = plan.choose(arrival);
+            if (!fault.isNone()) {
+                expected.merge(kinds.get(fault.toString()), 1L, Long::sum);
+            }
+        }
+
+        try (Simulator simulator = Simulator.start(simulatorOptions(plan));
+                NettyInferenceClient client = NettyInferenceClient.create(
+                        clientOptions(simulator.baseUrl()).toBuilder()
+                                .maxConnections(2)
+                                .requestTimeoutMillis(0)
+                                .build())) {
+            EndToEndRun.Result run = EndToEndRun.run(client, simulator.baseUrl(), out, "capped",
+                    RUN_ID, USERS, requests, MAX_TOKENS, null);
+
+            assertThat(run.result().outcome()).isEqualTo(RunOutcome.COMPLETED);
+            assertThat(run.summary().totalRequests()).isEqualTo(requests);
+            assertThat(expected).as("injected faults").isNotEmpty();
+            assertThat(run.summary().failuresByError()).isEqualTo(expected);
+            assertThat(client.openConnections()).isLessThanOrEqualTo(2);
+        }
+    }
+
     @Test
     void connectionRefusedFailsEveryRequestWithConnectFailed() throws Exception {
         int port = closedPort();
