@@ -1,0 +1,50 @@
+package io.tokenmark.jmh;
+
+import io.tokenmark.core.metric.RequestRecord;
+import io.tokenmark.core.workload.FixedPromptWorkload;
+import io.tokenmark.simulator.SimulatorOptions;
+import io.tokenmark.simulator.profile.Profiles;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+
+/**
+ * A steady-state benchmark against the simulator's fixed timing, 50 ms to the first token and
+ * 10 ms between tokens, with 20-token answers; the tests set where it writes.
+ */
+public class FixedTimingSteadyBenchmark extends SteadyStateBenchmark {
+    /** The TTFT the simulator gives every request. */
+    static final Duration TTFT = Duration.ofMillis(50);
+    /** The time between token events the simulator gives every request. */
+    static final Duration ITL = Duration.ofMillis(10);
+    /** The answer length in tokens. */
+    static final int ANSWER_TOKENS = 20;
+
+    @Param("1")
+    public int concurrency;
+
+    @Param("target/tokenmark-tests")
+    public String out;
+
+    @Param("steady")
+    public String label;
+
+    @Override
+    protected HarnessOptions options() {
+        return HarnessOptions.builder()
+                .target(Target.simulator(SimulatorOptions.builder()
+                        .profile(Profiles.fixed(TTFT, ITL))
+                        .build()))
+                .workload(new FixedPromptWorkload("Count from one to twenty.", ANSWER_TOKENS))
+                .closedLoop(concurrency)
+                .outputDirectory(Path.of(out))
+                .label(label)
+                .build();
+    }
+
+    @Benchmark
+    public RequestRecord request() throws InterruptedException {
+        return awaitRequest();
+    }
+}
