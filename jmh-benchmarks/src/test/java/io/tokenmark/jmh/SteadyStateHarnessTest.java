@@ -15,10 +15,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link FixedTimingSteadyBenchmark} once at concurrency 1, in the test's JVM, over real
  * sockets to the embedded simulator, and checks its timings and what it wrote.
+ *
+ * <p>The timing checks share two cores with the simulator and whatever else the machine runs; on
+ * a machine with a load average of 7 one run in three measured a mean TTFT more than 2 ms late.
+ * Rerun before concluding that the client is slow.
  */
 class SteadyStateHarnessTest {
     @TempDir
@@ -30,7 +35,11 @@ class SteadyStateHarnessTest {
 
     @BeforeAll
     static void runBenchmark() throws Exception {
+        // A longer warm-up and measurement than the other runs: the timing checks need the JIT
+        // warm and enough requests that one delayed by a busy machine moves the mean little.
         result = JmhTestRuns.runOne(JmhTestRuns.options(FixedTimingSteadyBenchmark.class, 0)
+                .warmupTime(TimeValue.seconds(2))
+                .measurementTime(TimeValue.milliseconds(1500))
                 .param("out", out.toString()));
         runDirectory = out.resolve("steady");
         requests = JmhTestRuns.requestLines(runDirectory);
@@ -100,9 +109,9 @@ class SteadyStateHarnessTest {
     void trialDurationIsSumOfMeasurementIterations() {
         Summary summary = SummaryReader.readPoint(runDirectory.resolve("summary-c1.json"));
 
-        // Two measurement iterations of one second each; JMH ends each after the request in
-        // progress, at most one end-to-end latency (about 0.25 s here) later.
-        assertThat(summary.durationSeconds()).isBetween(2.0, 2.0 + 2 * 0.6);
+        // Two measurement iterations of 1.5 s each; JMH ends each after the request in progress,
+        // at most one end-to-end latency (about 0.25 s here) later.
+        assertThat(summary.durationSeconds()).isBetween(3.0, 3.0 + 2 * 0.6);
     }
 
     @Test
