@@ -18,12 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.results.RunResult;
 
 /**
- * Runs {@link FixedTimingBatchBenchmark} once at concurrency 1 with 8 requests per iteration (one
+ * Runs {@link FixedTimingBatchBenchmark} once at concurrency 1 with 12 requests per iteration (one
  * warm-up iteration, two measured), in the test's JVM, and checks its timings and files. The
  * timing checks are as sensitive to a busy machine as those of {@link SteadyStateHarnessTest}.
  */
 class FixedCountHarnessTest {
-    private static final int REQUESTS = 8;
+    private static final int REQUESTS = 12;
     private static final int MEASURED_ITERATIONS = 2;
     private static final int WARMUP_ITERATIONS = 1;
 

@@ -36,7 +36,7 @@ public class FixedTimingBatchBenchmark extends FixedCountBenchmark {
                         .requiredApiKey(API_KEY)
                         .build()))
                 .apiKey(ApiKey.of(API_KEY))
-                .workload(new FixedPromptWorkload("Count from one to twenty.",
+                .workload(new FixedPromptWorkload("Count from one to six.",
                         FixedTimingSteadyBenchmark.ANSWER_TOKENS))
                 .closedLoop(concurrency)
                 .requestsPerIteration(requests)

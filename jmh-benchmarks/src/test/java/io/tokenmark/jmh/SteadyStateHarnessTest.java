@@ -21,9 +21,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs {@link FixedTimingSteadyBenchmark} once at concurrency 1, in the test's JVM, over real
  * sockets to the embedded simulator, and checks its timings and what it wrote.
  *
- * <p>The timing checks share two cores with the simulator and whatever else the machine runs; on
- * a machine with a load average of 7 one run in three measured a mean TTFT more than 2 ms late.
- * Rerun before concluding that the client is slow.
+ * <p>The timing checks share the machine's cores with the simulator and whatever else runs. On a
+ * 2-core machine with a load average of 6, the simulator's own records put 0.2 to 1.5 ms between
+ * the client's send and the server's receipt and 0.2 to 0.5 ms of timer lateness on each first
+ * token, with an occasional timer 5 to 20 ms late; the mean TTFT measured 51 to 52 ms, and about
+ * one run in three missed the 2 ms bound. Rerun on a quieter machine before concluding that the
+ * client is slow.
  */
 class SteadyStateHarnessTest {
     @TempDir
@@ -110,8 +113,8 @@ class SteadyStateHarnessTest {
         Summary summary = SummaryReader.readPoint(runDirectory.resolve("summary-c1.json"));
 
         // Two measurement iterations of 1.5 s each; JMH ends each after the request in progress,
-        // at most one end-to-end latency (about 0.25 s here) later.
-        assertThat(summary.durationSeconds()).isBetween(3.0, 3.0 + 2 * 0.6);
+        // at most one end-to-end latency (about 0.1 s here) later.
+        assertThat(summary.durationSeconds()).isBetween(3.0, 3.0 + 2 * 0.3);
     }
 
     @Test
