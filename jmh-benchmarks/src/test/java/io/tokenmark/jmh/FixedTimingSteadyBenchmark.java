@@ -28,6 +28,10 @@ public class FixedTimingSteadyBenchmark extends SteadyStateBenchmark {
     @Param("1")
     public int concurrency;
 
+    /** Requests per second of an open loop; 0 runs a closed loop of {@code concurrency}. */
+    @Param("0")
+    public double rate;
+
     @Param("target/tokenmark-tests")
     public String out;
 
@@ -36,15 +40,14 @@ public class FixedTimingSteadyBenchmark extends SteadyStateBenchmark {
 
     @Override
     protected HarnessOptions options() {
-        return HarnessOptions.builder()
+        HarnessOptions.Builder options = HarnessOptions.builder()
                 .target(Target.simulator(SimulatorOptions.builder()
                         .profile(Profiles.fixed(TTFT, ITL))
                         .build()))
                 .workload(new FixedPromptWorkload("Count from one to six.", ANSWER_TOKENS))
-                .closedLoop(concurrency)
                 .outputDirectory(Path.of(out))
-                .label(label)
-                .build();
+                .label(label);
+        return (rate > 0 ? options.openLoop(rate) : options.closedLoop(concurrency)).build();
     }
 
     @Benchmark
