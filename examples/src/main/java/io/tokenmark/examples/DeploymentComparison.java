@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run it with the profiler:
  * {@code java -cp ... org.openjdk.jmh.Main DeploymentComparison -prof io.tokenmark.jmh.TokenMarkProfiler}.
- * A simulated 1,024-token answer takes about 25 to 100 ms per token, so the iterations are long;
+ * A simulated 1,024-token response takes about 25 to 100 ms per token, so the iterations are long;
  * {@code -p timeScale=0.1} runs the simulator ten times faster (latencies scale with it).
  * Building 1,000 prompts of 1,024 tokens takes several seconds in each fork.
  */

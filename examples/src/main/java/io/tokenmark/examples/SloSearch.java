@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * </pre>
  *
  * <p><b>Caveat.</b> The search assumes that latency grows with concurrency. Each probe is a short
- * measurement, so near the limit noise can move the answer by a step or two; confirm the result
+ * measurement, so near the limit noise can move the result by a step or two; confirm the result
  * with a longer run at and just above it.
  */
 public final class SloSearch {
@@ -93,7 +93,7 @@ public final class SloSearch {
     }
 
     /**
-     * What one probe measured.
+     * The figures one probe measured.
      *
      * @param concurrency the closed loop's concurrency
      * @param ttftP99Millis TTFT p99 over the probe's requests
@@ -106,7 +106,7 @@ public final class SloSearch {
     }
 
     /**
-     * The search's answer.
+     * The search's result.
      *
      * @param highestConcurrency the highest concurrency that met the objectives, or 0 when
      *     concurrency 1 did not

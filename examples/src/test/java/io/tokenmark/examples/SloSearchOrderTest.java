@@ -8,12 +8,12 @@ import org.openjdk.jmh.runner.RunnerException;
 
 /**
  * Checks the order in which {@link SloSearch} probes concurrencies, with latencies computed from
- * a formula instead of measured, so that the answer is known.
+ * a formula instead of measured, so that the right result is known.
  */
 class SloSearchOrderTest {
     private static final SloSearch.Limits LIMITS = new SloSearch.Limits(1000, 50);
 
-    /** A search whose TPOT p99 at concurrency c is {@code tpot(c)} and TTFT p99 100 ms. */
+    /** Returns a search whose TPOT p99 at concurrency c is {@code tpot(c)} and TTFT p99 100 ms. */
     private static SloSearch searchWith(int max, IntToDoubleFunction tpot) {
         return new SloSearch(LIMITS, max, concurrency -> {
             double value = tpot.applyAsDouble(concurrency);

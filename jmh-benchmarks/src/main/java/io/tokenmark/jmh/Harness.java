@@ -21,7 +21,6 @@ import io.tokenmark.core.tokenizer.Tokenizer;
 import io.tokenmark.core.workload.Workload;
 import io.tokenmark.netty.NettyInferenceClient;
 import io.tokenmark.simulator.Simulator;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -140,11 +139,6 @@ final class Harness implements AutoCloseable {
     /** Returns a load point builder with the benchmark's load and this trial's label. */
     LoadPoint.Builder loadPoint() {
         return options.loadPoint().label(pointLabel);
-    }
-
-    /** Returns the run folder's files. */
-    OutputLayout layout() {
-        return layout;
     }
 
     /** Routes a finished request to the current iteration, or drops it between iterations. */
@@ -413,10 +407,5 @@ final class Harness implements AutoCloseable {
 
     private static String tokenmarkVersion() {
         return Harness.class.getPackage().getImplementationVersion();
-    }
-
-    /** Returns the trial's output folder, for logs and tests. */
-    Path runDirectory() {
-        return layout.runDirectory();
     }
 }

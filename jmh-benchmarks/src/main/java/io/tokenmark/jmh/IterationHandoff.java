@@ -17,7 +17,7 @@ final class IterationHandoff {
     private IterationHandoff() {
     }
 
-    /** Offers the summary of the iteration that just ended, replacing one nobody took. */
+    /** Offers the summary of the iteration that just ended, replacing one that was not taken. */
     static void publish(Summary summary) {
         FINISHED.set(summary);
     }

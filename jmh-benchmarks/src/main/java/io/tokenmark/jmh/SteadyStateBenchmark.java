@@ -174,8 +174,8 @@ public abstract class SteadyStateBenchmark extends ServingBenchmark {
     }
 
     /**
-     * Returns how long the load point may run: practically unbounded for a closed loop; the
-     * trial's planned time with a margin for an open loop, whose schedule is precomputed.
+     * Returns how long the load point may run. A closed loop runs until the trial stops it. An
+     * open loop's schedule is precomputed, so it covers the trial's planned time with a margin.
      */
     private static Duration scheduleLength(Harness harness, BenchmarkParams params) {
         if (harness.options().loadMode() == LoadPoint.Mode.CLOSED_LOOP) {

@@ -29,7 +29,7 @@ class FailingTargetTest {
     }
 
     @Test
-    void everyRequestFailingFailsTheRunAndIsLogged() throws IOException {
+    void refusedConnectionsFailTheRun() throws IOException {
         String url = "http://127.0.0.1:" + closedPort() + "/v1";
 
         assertThatThrownBy(() -> JmhTestRuns.runOne(JmhTestRuns.options(MockLlmBenchmark.class, 0)

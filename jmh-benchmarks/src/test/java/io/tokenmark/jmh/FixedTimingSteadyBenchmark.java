@@ -11,9 +11,9 @@ import org.openjdk.jmh.annotations.Param;
 
 /**
  * A steady-state benchmark against the simulator's fixed timing, 50 ms to the first token and
- * 10 ms between tokens, with 6-token answers; the tests set where it writes.
+ * 10 ms between tokens, with 6-token responses; the tests set where it writes.
  *
- * <p>Short answers give the timing checks many requests per second: on a busy 2-core machine
+ * <p>Short responses give the timing checks many requests per second: on a busy 2-core machine
  * the simulator's timer sometimes fires 5 to 20 ms late, and the more requests a mean covers,
  * the less one such request moves it.
  */
@@ -22,7 +22,7 @@ public class FixedTimingSteadyBenchmark extends SteadyStateBenchmark {
     static final Duration TTFT = Duration.ofMillis(50);
     /** The time between token events the simulator gives every request. */
     static final Duration ITL = Duration.ofMillis(10);
-    /** The answer length in tokens. */
+    /** The output length of every response, in tokens. */
     static final int ANSWER_TOKENS = 6;
 
     @Param("1")

@@ -15,7 +15,7 @@ import org.openjdk.jmh.results.format.ResultFormatType;
 
 /**
  * Runs {@link FixedTimingSteadyBenchmark} in one forked JVM, as users run JMH, and checks that
- * JMH's JSON output holds the serving metrics with percentiles over requests. The results travel
+ * JMH's JSON output contains the serving metrics with percentiles over requests. The results travel
  * from the fork to this JVM serialized, so this also checks that the distributions survive.
  */
 class ForkedJmhRunTest {

@@ -15,7 +15,7 @@ import org.openjdk.jmh.results.RunResult;
 
 /**
  * Runs the harness against a server we did not write: {@code @dwmkerr/mock-llm}, which streams
- * a fixed answer one character per chunk at a fixed interval and sends no usage block.
+ * a fixed response text one character per chunk at a fixed interval and sends no usage block.
  * {@code .ci/mock-llm-it} installs and starts it and sets the environment:
  *
  * <ul>

@@ -22,11 +22,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * sockets to the embedded simulator, and checks its timings and what it wrote.
  *
  * <p>The timing checks share the machine's cores with the simulator and whatever else runs. On a
- * 2-core machine with a load average of 6, the simulator's own records put 0.2 to 1.5 ms between
- * the client's send and the server's receipt and 0.2 to 0.5 ms of timer lateness on each first
- * token, with an occasional timer 5 to 20 ms late; the mean TTFT measured 51 to 52 ms, and about
- * one run in three missed the 2 ms bound. Rerun on a quieter machine before concluding that the
- * client is slow.
+ * 2-core machine with a load average of 6, the simulator's ground truth put 0.2 to 1.5 ms between
+ * the client's send and the server's receipt. Each first token was written 0.2 to 0.5 ms late,
+ * and now and then 5 to 20 ms late. The mean TTFT measured 51 to 52 ms, and about one run in
+ * three missed the 2 ms bound. Rerun on a quieter machine before concluding that the client is
+ * slow.
  */
 class SteadyStateHarnessTest {
     @TempDir
@@ -101,7 +101,7 @@ class SteadyStateHarnessTest {
     }
 
     @Test
-    void requestLogHoldsOnlyRequestsEndingInMeasurementIterations() {
+    void requestLogSkipsWarmupRequests() {
         Summary summary = SummaryReader.readPoint(runDirectory.resolve("summary-c1.json"));
 
         assertThat(requests).allSatisfy(line -> assertThat(line.get("end_ms").asDouble())

@@ -19,7 +19,7 @@ import org.openjdk.jmh.results.Result;
 class SummaryResultsTest {
     private static final long MS = 1_000_000;
 
-    /** A request sent at {@code sendMs} with TTFT 50 ms and two more tokens 10 ms apart. */
+    /** Returns a request sent at {@code sendMs} with TTFT 50 ms and two more tokens 10 ms apart. */
     private static RequestRecord request(long id, long sendMs) {
         long send = sendMs * MS;
         return RequestRecord.builder()
