@@ -65,6 +65,11 @@ public final class MainCommand {
             }
         } catch (RunnerException e) {
             err.println("tokenmark: the benchmark failed: " + e.getMessage());
+            if (String.valueOf(e.getMessage()).contains("JMH lock")) {
+                err.println("tokenmark: another JMH run on this machine holds the lock; wait for"
+                        + " it to end, or add -Djmh.ignoreLock=true to run both at once (both"
+                        + " then share the CPUs, which skews their figures)");
+            }
             return EXIT_FAILED;
         } catch (IOException e) {
             err.println("tokenmark: cannot create " + runDirectory + ": " + e.getMessage());
