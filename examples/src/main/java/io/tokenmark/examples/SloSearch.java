@@ -31,8 +31,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * </pre>
  *
  * <p><b>Caveat.</b> The search assumes that latency grows with concurrency. Each probe is a short
- * measurement, so near the limit noise can move the result by a step or two; confirm the result
- * with a longer run at and just above it.
+ * measurement, so near the limit noise can move the result by a step or two. Confirm the result
+ * with a longer run at it and just above it.
  */
 public final class SloSearch {
     private final Limits limits;
