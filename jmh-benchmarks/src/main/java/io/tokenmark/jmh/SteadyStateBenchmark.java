@@ -65,7 +65,9 @@ import org.slf4j.LoggerFactory;
  *       iterations long against a request's end-to-end latency, or percentiles of an
  *       iteration cover few requests.</li>
  *   <li><b>JMH threads.</b> More than one JMH thread adds no load (the load is set by the
- *       options); the threads only share the ended requests.</li>
+ *       options); the threads only share the ended requests. While JMH lines the threads up
+ *       before and after the measured loop, the requests they take count in the serving
+ *       metrics but not in JMH's operation count.</li>
  *   <li><b>Open loop.</b> Its schedule covers the trial's planned time (warm-up and measurement)
  *       with a margin. A trial that runs much longer, for example because JMH's own setup is
  *       slow, ends with an error when the schedule runs out.</li>
