@@ -406,6 +406,8 @@ final class Harness implements AutoCloseable {
     }
 
     private static String tokenmarkVersion() {
+        // NOTE: null, written as such in run.json, unless the jar's manifest carries an
+        // Implementation-Version; the build does not add one yet.
         return Harness.class.getPackage().getImplementationVersion();
     }
 }
