@@ -233,8 +233,8 @@ final class Harness implements AutoCloseable {
     private Summary trialSummary() {
         Summary summary = trialMetrics.summarize(context());
         List<String> caveats = new ArrayList<>(summary.caveats());
-        caveats.add(String.format(Locale.ROOT, "JMH %s: %d measurement iterations; D is the sum"
-                + " of their durations, and requests that ended during warm-up or between"
+        caveats.add(String.format(Locale.ROOT, "JMH %s with %d measurement iterations: D is the"
+                + " sum of their durations. Requests that ended during warm-up or between"
                 + " iterations are not measured.", modeDescription, measuredIterations));
         return summary.toBuilder()
                 .window(windowStartMillis, windowEndMillis,
