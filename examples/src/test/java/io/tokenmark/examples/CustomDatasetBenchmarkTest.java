@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmark.core.report.OutputLayout;
+import io.tokenmark.core.workload.DatasetFormat;
+import io.tokenmark.core.workload.DatasetWorkload;
 import io.tokenmark.jmh.TokenMarkProfiler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,6 +83,15 @@ class CustomDatasetBenchmarkTest {
     void outputFollowsEachRecordsMaxTokens() {
         assertThat(requests).allSatisfy(line -> assertThat(line.get("output_tokens").asInt())
                 .isEqualTo(MAX_TOKENS[line.get("dataset_index").asInt()]));
+    }
+
+    @Test
+    void bundledDatasetIsValid() {
+        // The benchmark's default dataset, relative to the examples module as Maven runs it.
+        DatasetWorkload workload = DatasetWorkload.builder(DatasetFormat.JSONL,
+                Path.of("datasets/support-questions.jsonl")).build();
+
+        assertThat(workload.size()).isEqualTo(8);
     }
 
     @Test
