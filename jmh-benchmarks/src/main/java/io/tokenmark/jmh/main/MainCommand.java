@@ -1,6 +1,9 @@
 package io.tokenmark.jmh.main;
 
 import io.tokenmark.core.client.ApiKey;
+import io.tokenmark.core.report.ConsoleTable;
+import io.tokenmark.core.report.OutputLayout;
+import io.tokenmark.core.report.SummaryReader;
 import io.tokenmark.jmh.TokenMarkProfiler;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,8 +27,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * at every concurrency of the {@code tokenmark.*} properties with JMH (fail-on-error on, the
  * {@link TokenMarkProfiler} enabled) and writes into {@code <out>/<label>}: {@code run.json},
  * {@code requests.jsonl}, one {@code summary-c<N>.json} per concurrency, {@code summary.json}
- * and JMH's own {@code jmh-result.json}. Each concurrency's evalscope-style table is logged when
- * its trial ends.
+ * and JMH's own {@code jmh-result.json}. After JMH's output it prints each concurrency's
+ * evalscope-style table, read back from its summary file.
  *
  * <p>Exit status: 0 when the benchmark ran, 1 when JMH reported a failure (including a
  * concurrency whose every request failed), 2 for an invalid property.
@@ -76,6 +79,7 @@ public final class MainCommand {
             return EXIT_FAILED;
         }
 
+        printTables(settings, out, err);
         out.println("TokenMark results in " + runDirectory.toAbsolutePath() + ":");
         for (Path file : resultFiles(runDirectory)) {
             out.println("  " + file.getFileName());
@@ -97,10 +101,38 @@ public final class MainCommand {
                 .forks(settings.forks())
                 .shouldFailOnError(true)
                 .addProfiler(TokenMarkProfiler.class)
-                .jvmArgsAppend(settings.jvmArguments().toArray(String[]::new))
+                .jvmArgsAppend(forkArguments(settings))
                 .resultFormat(ResultFormatType.JSON)
                 .result(settings.runDirectory().resolve("jmh-result.json").toString())
                 .build();
+    }
+
+    /**
+     * Returns the forked JVMs' arguments: the settings, and TokenMark's own log lines limited to
+     * warnings, because the host prints every table at the end and JMH prints progress.
+     */
+    private static String[] forkArguments(MainSettings settings) {
+        List<String> arguments = new ArrayList<>(settings.jvmArguments());
+        arguments.add("-Dorg.slf4j.simpleLogger.log.io.tokenmark=warn");
+        return arguments.toArray(String[]::new);
+    }
+
+    /**
+     * Prints each concurrency's evalscope-style table from its summary file, after JMH's own
+     * output, so the tables stand together at the end of the log.
+     */
+    private static void printTables(MainSettings settings, PrintStream out, PrintStream err) {
+        OutputLayout layout = OutputLayout.ofRunDirectory(settings.runDirectory());
+        for (int concurrency : settings.concurrency()) {
+            Path file = layout.pointSummaryFile("c" + concurrency);
+            if (!Files.isRegularFile(file)) {
+                err.println("tokenmark: no summary for concurrency " + concurrency + " in " + file);
+                continue;
+            }
+            out.println();
+            out.print(ConsoleTable.format(SummaryReader.readPoint(file)));
+        }
+        out.println();
     }
 
     private static String target(MainSettings settings) {
