@@ -1,5 +1,6 @@
 package io.tokenmark.jmh.reliability;
 
+import io.tokenmark.simulator.SimulatorOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,6 +78,27 @@ final class ChildJvm {
         }
         return new Output(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
                 Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Returns the JVM options of a short run of the JMH main command
+     * ({@code io.tokenmark.jmh.main.MainCommand}) against {@code url}: concurrency 2, no warm-up,
+     * one 1-second iteration in the command's own JVM, results under {@code out}. JMH's lock file
+     * is ignored, so another JMH run on the machine does not block the test.
+     */
+    static List<String> jmhMainCommandOptions(String url, Path out) {
+        return List.of("-Djmh.ignoreLock=true",
+                "-Dtokenmark.url=" + url,
+                "-Dtokenmark.model=" + SimulatorOptions.DEFAULT_MODEL,
+                "-Dtokenmark.concurrency=2",
+                "-Dtokenmark.warmup-iterations=0",
+                "-Dtokenmark.iterations=1",
+                "-Dtokenmark.iteration-seconds=1",
+                "-Dtokenmark.forks=0",
+                "-Dtokenmark.input-tokens=16",
+                "-Dtokenmark.output-tokens=4",
+                "-Dtokenmark.label=jmh",
+                "-Dtokenmark.out=" + out);
     }
 
     /** Writes {@link #LOOPBACK_HOSTS} to a file and returns the JVM option that uses it. */

@@ -10,6 +10,7 @@ import io.tokenmark.core.report.RequestLogEntry;
 import io.tokenmark.core.report.RequestLogReader;
 import io.tokenmark.core.report.SummaryReader;
 import io.tokenmark.core.run.RunOutcome;
+import io.tokenmark.jmh.main.MainCommand;
 import io.tokenmark.netty.NettyInferenceClient;
 import io.tokenmark.simulator.Simulator;
 import io.tokenmark.simulator.SimulatorOptions;
@@ -21,8 +22,10 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -157,7 +160,7 @@ class FaultMatrixTest {
         List<Fault> faults = kinds.keySet().stream().sorted().map(Fault::parse).toList();
         FaultPlan plan = new FaultPlan(0.5, faults, 11);
         int requests = 24;
-        Map<String, Long> expected = new java.util.TreeMap<>();
+        Map<String, Long> expected = new TreeMap<>();
         for (int arrival = 0; arrival < requests; arrival++) {
             Fault fault = plan.choose(arrival);
             if (!fault.isNone()) {
@@ -229,6 +232,26 @@ class FaultMatrixTest {
             assertThat(line.error()).isEqualTo("connect_failed");
             assertThat(line.errorMessage()).contains("cannot resolve host name '" + host + "'");
         }
+    }
+
+    @Test
+    void jmhMainCommandExitsNonZeroWhenEveryRequestFails(@TempDir Path child) throws Exception {
+        int port = closedPort();
+        List<String> options = new ArrayList<>(ChildJvm.jmhMainCommandOptions(
+                "http://127.0.0.1:" + port + "/v1", out));
+        options.add("-Xmx512m");
+
+        ChildJvm.Output output = ChildJvm.run(child, MainCommand.class,
+                options, Map.of(), List.of(), Duration.ofMinutes(2));
+
+        assertThat(output.exitCode()).as(output.console()).isEqualTo(1);
+        assertThat(output.stdout()).contains("measured requests of c2 failed ({connect_failed=");
+        assertThat(output.stderr()).contains("tokenmark: the benchmark failed");
+        List<RequestLogEntry> lines = RequestLogReader.read(
+                OutputLayout.of(out, "jmh").requestsFile());
+        assertThat(lines).isNotEmpty();
+        assertThat(lines).allSatisfy(line -> assertThat(line.errorMessage())
+                .contains("connection refused by 127.0.0.1:" + port));
     }
 
     @Test

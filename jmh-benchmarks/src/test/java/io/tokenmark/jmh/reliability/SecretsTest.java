@@ -10,6 +10,7 @@ import io.tokenmark.core.metric.RequestRecord;
 import io.tokenmark.core.report.OutputLayout;
 import io.tokenmark.core.metric.RequestRecorder;
 import io.tokenmark.core.workload.RequestSpec;
+import io.tokenmark.jmh.main.MainCommand;
 import io.tokenmark.netty.NettyInferenceClient;
 import io.tokenmark.simulator.Simulator;
 import io.tokenmark.simulator.SimulatorOptions;
@@ -113,22 +114,75 @@ class SecretsTest {
                     .as("the key the quoting server received").isEqualTo("Bearer " + canary);
         }
 
+        for (String label : List.of("accepted", "rejected", "reset", "quoted", "refused",
+                "unresolvable", "selfsigned")) {
+            OutputLayout layout = OutputLayout.of(out, label);
+            assertThat(layout.runFile()).isRegularFile();
+            assertThat(layout.runSummaryFile()).isRegularFile();
+            assertThat(layout.requestsFile()).isRegularFile();
+        }
+        assertNoFileContainsCanary(out, 21);
+        assertThat(Files.readString(OutputLayout.of(out, "quoted").requestsFile()))
+                .contains("Bearer [redacted]");
+    }
+
+    /**
+     * Runs the JMH main command in a child JVM with the canary key in {@code TOKENMARK_API_KEY},
+     * logging at DEBUG level, against a simulator that requires the key and against a server
+     * that quotes it in its 401 body (where every request fails and the command exits with 1).
+     * No console line and no file may contain the key.
+     */
+    @Test
+    void jmhMainCommandKeepsKeyOutOfOutput() throws Exception {
+        Path out = folder.resolve("out");
+        try (Simulator accepting = Simulator.start(SimulatorOptions.builder()
+                        .profile(Profiles.fixed(Duration.ofMillis(5), Duration.ofMillis(1)))
+                        .requiredApiKey(canary).build());
+                ScriptedHttpServer quoting = ScriptedHttpServer.start(
+                        (connection, request, output) -> {
+                            writeJson(output, "401 Unauthorized", "{\"error\":{\"message\":"
+                                    + "\"Incorrect API key provided: "
+                                    + request.header("Authorization") + "\"}}");
+                            return true;
+                        })) {
+            ChildJvm.Output accepted = runMainCommand(accepting.baseUrl().toString(),
+                    out.resolve("accepted"));
+            ChildJvm.Output rejected = runMainCommand(quoting.baseUrl(false).toString(),
+                    out.resolve("rejected"));
+
+            assertThat(accepted.exitCode()).as(accepted.console()).isZero();
+            assertThat(accepted.stdout()).contains("API key from the environment");
+            assertThat(rejected.exitCode()).as(rejected.console()).isEqualTo(1);
+            assertThat(rejected.stdout()).contains("failed ({http_401=");
+            assertThat(quoting.requests().get(0).header("Authorization"))
+                    .isEqualTo("Bearer " + canary);
+            for (ChildJvm.Output output : List.of(accepted, rejected)) {
+                assertThat(output.console()).as("console output").doesNotContain(canary);
+                assertThat(output.stderr()).as("DEBUG log lines").contains("DEBUG");
+            }
+        }
+        assertNoFileContainsCanary(out, 8);
+    }
+
+    private ChildJvm.Output runMainCommand(String url, Path out) throws Exception {
+        List<String> options = new ArrayList<>(ChildJvm.jmhMainCommandOptions(url, out));
+        options.add("-Xmx512m");
+        options.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug");
+        return ChildJvm.run(folder.resolve("child"), MainCommand.class, options,
+                Map.of(ApiKey.ENV_PRIMARY, canary), List.of(), Duration.ofMinutes(2));
+    }
+
+    /** Fails if any file below {@code out} contains the canary; expects at least {@code min}. */
+    private void assertNoFileContainsCanary(Path out, int min) throws Exception {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(out)) {
             files = walk.filter(Files::isRegularFile).collect(Collectors.toList());
         }
-        for (String label : List.of("accepted", "rejected", "reset", "quoted", "refused",
-                "unresolvable", "selfsigned")) {
-            OutputLayout layout = OutputLayout.of(out, label);
-            assertThat(files).contains(layout.runFile(), layout.runSummaryFile(),
-                    layout.requestsFile());
-        }
+        assertThat(files).as("files written").hasSizeGreaterThanOrEqualTo(min);
         for (Path file : files) {
             assertThat(Files.readString(file, StandardCharsets.UTF_8)).as(file.toString())
                     .doesNotContain(canary);
         }
-        assertThat(Files.readString(OutputLayout.of(out, "quoted").requestsFile()))
-                .contains("Bearer [redacted]");
     }
 
     @Test
