@@ -1,0 +1,71 @@
+package io.tokenmark.jmh.cli;
+
+import io.tokenmark.core.tokenizer.HuggingFaceTokenizer;
+import io.tokenmark.core.tokenizer.Tokenizer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What the commands take from their process: the console, the environment (for the API key), the
+ * way tokenizers are loaded and the way a stop request (Ctrl-C) arrives. {@link #system()} is the
+ * real process; tests build their own, for example with a shared tokenizer and a stop they
+ * trigger themselves.
+ *
+ * @param out the standard output, for tables and progress
+ * @param err the standard error, for errors and warnings
+ * @param environment the environment variables
+ * @param terminal whether the output is an interactive terminal, where progress is redrawn in
+ *     place
+ * @param tokenizers loads a tokenizer from a path, or the bundled Qwen3 one for {@code null}; the
+ *     caller closes what it returns
+ * @param stopSignals delivers stop requests, such as Ctrl-C, to a running command
+ * @param availableProcessors cores available to the JVM
+ */
+public record CliContext(
+        PrintWriter out,
+        PrintWriter err,
+        Map<String, String> environment,
+        boolean terminal,
+        Function<Path, Tokenizer> tokenizers,
+        StopSignals stopSignals,
+        int availableProcessors) {
+
+    public CliContext {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(err, "err");
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(tokenizers, "tokenizers");
+        Objects.requireNonNull(stopSignals, "stopSignals");
+    }
+
+    /**
+     * Returns the context of this process: {@code System.out} and {@code System.err}, the real
+     * environment, and Ctrl-C (SIGINT) or SIGTERM as stop requests through a JVM shutdown hook.
+     * The output counts as a terminal when {@link System#console()} exists, which on Java 17
+     * means standard input and output are both terminals, and {@code TERM} is not {@code dumb}.
+     */
+    public static CliContext system() {
+        boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        return new CliContext(
+                new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true),
+                System.getenv(),
+                terminal,
+                CliContext::loadTokenizer,
+                StopSignals.shutdownHook(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Returns a copy whose tokenizer loader is {@code loader}. */
+    public CliContext withTokenizers(Function<Path, Tokenizer> loader) {
+        return new CliContext(out, err, environment, terminal, loader, stopSignals,
+                availableProcessors);
+    }
+
+    private static Tokenizer loadTokenizer(Path path) {
+        return path == null ? HuggingFaceTokenizer.qwen3() : HuggingFaceTokenizer.load(path);
+    }
+}
