@@ -290,7 +290,11 @@ final class RunSettingsParser {
             try {
                 slo = Slo.parse(get("--slo"));
             } catch (IllegalArgumentException e) {
-                throw UsageException.invalid("--slo", get("--slo"), e.getMessage());
+                // Slo names the pair it rejects; keep only its rule after that.
+                String reason = e.getMessage();
+                int rule = reason.indexOf("': ");
+                throw UsageException.invalid("--slo", get("--slo"),
+                        rule < 0 ? reason : reason.substring(rule + 3));
             }
         }
     }
