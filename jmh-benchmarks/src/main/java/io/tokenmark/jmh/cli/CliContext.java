@@ -19,6 +19,8 @@ import java.util.function.Function;
  * @param environment the environment variables
  * @param terminal whether the output is an interactive terminal, where progress is redrawn in
  *     place
+ * @param terminalColumns the terminal's width in characters, which a redrawn progress line must
+ *     not reach
  * @param tokenizers loads a tokenizer from a path, or the bundled Qwen3 one for {@code null}; the
  *     caller closes what it returns
  * @param stopSignals delivers stop requests, such as Ctrl-C, to a running command
@@ -29,6 +31,7 @@ public record CliContext(
         PrintWriter err,
         Map<String, String> environment,
         boolean terminal,
+        int terminalColumns,
         Function<Path, Tokenizer> tokenizers,
         StopSignals stopSignals,
         int availableProcessors) {
@@ -45,7 +48,8 @@ public record CliContext(
      * Returns the context of this process: {@code System.out} and {@code System.err}, the real
      * environment, and Ctrl-C (SIGINT) or SIGTERM as stop requests through a JVM shutdown hook.
      * The output counts as a terminal when {@link System#console()} exists, which on Java 17
-     * means standard input and output are both terminals, and {@code TERM} is not {@code dumb}.
+     * means standard input and output are both terminals, and {@code TERM} is not {@code dumb};
+     * its width comes from {@link TerminalSize}.
      */
     public static CliContext system() {
         boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
@@ -54,6 +58,7 @@ public record CliContext(
                 new PrintWriter(System.err, true),
                 System.getenv(),
                 terminal,
+                terminal ? TerminalSize.columns(System.getenv()) : TerminalSize.DEFAULT_COLUMNS,
                 CliContext::loadTokenizer,
                 StopSignals.shutdownHook(),
                 Runtime.getRuntime().availableProcessors());
@@ -61,8 +66,8 @@ public record CliContext(
 
     /** Returns a copy whose tokenizer loader is {@code loader}. */
     public CliContext withTokenizers(Function<Path, Tokenizer> loader) {
-        return new CliContext(out, err, environment, terminal, loader, stopSignals,
-                availableProcessors);
+        return new CliContext(out, err, environment, terminal, terminalColumns, loader,
+                stopSignals, availableProcessors);
     }
 
     private static Tokenizer loadTokenizer(Path path) {

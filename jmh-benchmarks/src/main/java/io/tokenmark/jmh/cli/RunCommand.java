@@ -234,7 +234,13 @@ public final class RunCommand implements Callable<Integer> {
                     + " Default: " + RunSession.DEFAULT_PLAIN_INTERVAL_TEXT + ".")
     String progressInterval;
 
-    @Option(names = {"--verbose", "-v"}, order = 66,
+    @Option(names = "--no-test-request", order = 66,
+            description = "Skips the request sent before the sweep and left out of the results,"
+                    + " which checks the endpoint and loads the client's code so the first"
+                    + " measured requests of a fresh JVM are not slowed by it.")
+    Boolean noTestRequest;
+
+    @Option(names = {"--verbose", "-v"}, order = 67,
             description = "Logs what the harness does (points, summaries, retries) to standard"
                     + " error.")
     boolean verbose;
@@ -299,6 +305,7 @@ public final class RunCommand implements Callable<Integer> {
         put(flags, "--progress", progress);
         put(flags, "--progress-interval", progressInterval);
         put(flags, "--api-key-file", apiKeyFile);
+        put(flags, "--no-test-request", noTestRequest == null ? null : noTestRequest.toString());
         return flags;
     }
 

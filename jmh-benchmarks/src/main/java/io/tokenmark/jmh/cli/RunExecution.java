@@ -57,6 +57,8 @@ final class RunExecution {
 
     /** Time a cancelled request may take to end; see {@code PointExecution}. */
     private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
+    /** Time the test request may take before it is cancelled and the sweep starts anyway. */
+    private static final Duration TEST_REQUEST_TIMEOUT = Duration.ofMinutes(5);
     /** Time allowed, after the grace period and the cancels, to write the files. */
     private static final Duration WRITE_MARGIN = Duration.ofSeconds(60);
 
@@ -142,6 +144,9 @@ final class RunExecution {
         running.set(run);
 
         printBanner(console, baseUrl, workload);
+        if (session.testRequest() && !sendTestRequest(client, workload, console)) {
+            return ExitCodes.INTERRUPTED;
+        }
         Duration maxWait = session.stopGrace().plus(CANCEL_TIMEOUT).plus(WRITE_MARGIN);
         stopRegistration = context.stopSignals().register(() -> {
             console.println("Stopping: requests in flight get "
@@ -166,6 +171,27 @@ final class RunExecution {
             progress.close();
         }
         return outcome(result, console);
+    }
+
+    /**
+     * Sends the test request and reports a failure as a warning: the sweep still runs, because
+     * one failure may be an injected or passing fault, and the results show every failure.
+     *
+     * @return false if interrupted
+     */
+    private boolean sendTestRequest(NettyInferenceClient client, Workload workload,
+            ProgressConsole console) {
+        console.println("Sending a test request, which no result includes.");
+        try {
+            Optional<String> failure = TestRequest.send(client,
+                    workload.get(workload.size() - 1L), TEST_REQUEST_TIMEOUT);
+            failure.ifPresent(reason -> context.err().println("WARNING: the test request failed ("
+                    + reason + "); the run goes on, and its results count every failure."));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private int outcome(RunResult result, ProgressConsole console) {
@@ -240,7 +266,7 @@ final class RunExecution {
     private ProgressConsole console() {
         switch (session.progress()) {
             case TERMINAL:
-                return ProgressConsole.terminal(context.out());
+                return ProgressConsole.terminal(context.out(), context.terminalColumns());
             case OFF:
                 return ProgressConsole.off(context.out());
             default:

@@ -16,9 +16,10 @@ import java.util.Map;
  * @param progress how progress is shown
  * @param progressInterval time between progress lines that are not redrawn in place
  * @param apiKeyFile the file holding the API key, or {@code null} to read the environment
+ * @param testRequest whether to send one unmeasured request before the sweep
  */
 record RunSession(Duration stopGrace, ProgressMode progress, Duration progressInterval,
-        Path apiKeyFile) {
+        Path apiKeyFile, boolean testRequest) {
 
     /** Default {@code --stop-grace}. */
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
@@ -46,8 +47,9 @@ record RunSession(Duration stopGrace, ProgressMode progress, Duration progressIn
     /**
      * Validates the session flags.
      *
-     * @param flags {@code --stop-grace}, {@code --progress}, {@code --progress-interval} and
-     *     {@code --api-key-file} as given; absent ones take their defaults
+     * @param flags {@code --stop-grace}, {@code --progress}, {@code --progress-interval},
+     *     {@code --api-key-file} and {@code --no-test-request} as given; absent ones take their
+     *     defaults
      * @param terminal whether the output is a terminal, which {@code auto} follows
      * @throws UsageException naming the invalid flag value
      */
@@ -102,7 +104,9 @@ record RunSession(Duration stopGrace, ProgressMode progress, Duration progressIn
                         "the file is not readable; check its permissions");
             }
         }
-        return new RunSession(grace, mode, interval, keyFile);
+        boolean testRequest = !flags.containsKey("--no-test-request")
+                || !Flags.parseBoolean("--no-test-request", flags.get("--no-test-request"));
+        return new RunSession(grace, mode, interval, keyFile, testRequest);
     }
 
     /** Returns the time between progress lines for the chosen mode. */

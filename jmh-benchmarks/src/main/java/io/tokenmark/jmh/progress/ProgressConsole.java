@@ -25,26 +25,39 @@ public final class ProgressConsole {
 
     private final PrintWriter out;
     private final Mode mode;
+    private final int width;
     private boolean lineDrawn;
 
-    private ProgressConsole(PrintWriter out, Mode mode) {
+    private ProgressConsole(PrintWriter out, Mode mode, int width) {
         this.out = Objects.requireNonNull(out, "out");
         this.mode = mode;
+        this.width = width;
     }
 
-    /** Returns a console that redraws the progress line in place; for interactive terminals. */
-    public static ProgressConsole terminal(PrintWriter out) {
-        return new ProgressConsole(out, Mode.TERMINAL);
+    /**
+     * Returns a console that redraws the progress line in place; for interactive terminals.
+     * Lines are cut to {@code width − 1} characters, because a line that wraps cannot be
+     * redrawn with a carriage return.
+     *
+     * @param width the terminal's columns, such as the {@code COLUMNS} variable; at least 20
+     * @throws IllegalArgumentException if {@code width} is below 20
+     */
+    public static ProgressConsole terminal(PrintWriter out, int width) {
+        if (width < 20) {
+            throw new IllegalArgumentException(
+                    "invalid terminal width " + width + ": must be at least 20 columns");
+        }
+        return new ProgressConsole(out, Mode.TERMINAL, width);
     }
 
     /** Returns a console that prints every progress line on a line of its own. */
     public static ProgressConsole plain(PrintWriter out) {
-        return new ProgressConsole(out, Mode.PLAIN);
+        return new ProgressConsole(out, Mode.PLAIN, Integer.MAX_VALUE);
     }
 
     /** Returns a console that prints no progress. */
     public static ProgressConsole off(PrintWriter out) {
-        return new ProgressConsole(out, Mode.OFF);
+        return new ProgressConsole(out, Mode.OFF, Integer.MAX_VALUE);
     }
 
     /** Returns whether progress lines are redrawn in place. */
@@ -62,7 +75,7 @@ public final class ProgressConsole {
         switch (mode) {
             case TERMINAL:
                 out.print('\r');
-                out.print(line);
+                out.print(line.length() < width ? line : line.substring(0, width - 1));
                 out.print("\u001b[K");
                 lineDrawn = true;
                 break;

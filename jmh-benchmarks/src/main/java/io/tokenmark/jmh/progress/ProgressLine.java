@@ -4,15 +4,17 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Formats a {@link ProgressSnapshot} as one line of at most about 100 characters, short enough
- * to be redrawn in place on a terminal:
+ * Formats a {@link ProgressSnapshot} as one line, with the times in the bracket notation of
+ * tqdm ({@code [elapsed<remaining]}) early in the line, so a terminal that cuts the line keeps
+ * them:
  *
  * <pre>
- * c10  45/100 requests  10 in flight  3.2 req/s  812 tok/s  0 errors  elapsed 0:14  ETA 0:17
+ * c10  45/100 requests [0:14<0:17]  10 in flight  3.3 req/s  812 tok/s  2 errors
  * </pre>
  *
- * A rate not yet known prints as {@code -}, an unknown ETA as {@code ETA -}. Thread-safe:
- * stateless.
+ * A point that a duration ends shows the measured requests without a total, and its remaining
+ * time is what is left of the duration. An unknown estimate prints as {@code ?}, a rate not yet
+ * known as {@code -}. Thread-safe: stateless.
  */
 public final class ProgressLine {
     private ProgressLine() {
@@ -28,15 +30,12 @@ public final class ProgressLine {
         } else {
             line.append(s.done()).append(" requests");
         }
+        line.append(" [").append(clock(s.elapsedNanos())).append('<')
+                .append(s.etaNanos() < 0 ? "?" : clock(s.etaNanos())).append(']');
         line.append("  ").append(s.inFlight()).append(" in flight");
         line.append("  ").append(rate(s.requestsPerSecond(), 1)).append(" req/s");
         line.append("  ").append(rate(s.outputTokensPerSecond(), 0)).append(" tok/s");
         line.append("  ").append(s.failed()).append(s.failed() == 1 ? " error" : " errors");
-        line.append("  elapsed ").append(clock(s.elapsedNanos()));
-        if (s.plannedNanos() > 0) {
-            line.append(" of ").append(clock(s.plannedNanos()));
-        }
-        line.append("  ETA ").append(s.etaNanos() < 0 ? "-" : clock(s.etaNanos()));
         return line.toString();
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.tokenmark.jmh.testing.CliRunner;
 
 /**
  * Dataset files that cannot be used, through the command line: each run exits with status 2

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import io.tokenmark.jmh.testing.CliRunner;
 
 /**
  * {@code tokenmark run} end to end in this JVM, against the embedded simulator or a simulator

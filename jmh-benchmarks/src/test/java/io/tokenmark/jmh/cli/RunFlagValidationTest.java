@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.tokenmark.jmh.testing.CliRunner;
 
 /**
  * Every invalid value of every {@code run} flag, through the command line: the command exits with

@@ -1,9 +1,12 @@
-package io.tokenmark.jmh.cli;
+package io.tokenmark.jmh.testing;
 
 import io.tokenmark.core.tokenizer.HuggingFaceTokenizer;
 import io.tokenmark.core.tokenizer.SharedQwen3;
 import io.tokenmark.core.tokenizer.Tokenizer;
 import io.tokenmark.core.workload.ChatMessage;
+import io.tokenmark.jmh.cli.CliContext;
+import io.tokenmark.jmh.cli.StopSignals;
+import io.tokenmark.jmh.cli.TokenMarkCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -15,12 +18,12 @@ import java.util.Optional;
  * Runs the {@code tokenmark} command line in this JVM with a captured console, and with the
  * shared bundled tokenizer instead of a new one per run, because loading one takes a second.
  */
-final class CliRunner {
+public final class CliRunner {
     private CliRunner() {
     }
 
     /** What a command printed and returned. */
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exitCode + "\n--- out ---\n" + out + "\n--- err ---\n" + err;
@@ -28,22 +31,23 @@ final class CliRunner {
     }
 
     /** Runs {@code args} with an empty environment. */
-    static Result run(String... args) {
+    public static Result run(String... args) {
         return run(Map.of(), StopSignals.manual(), args);
     }
 
     /** Runs {@code args} with the given environment and stop signals. */
-    static Result run(Map<String, String> environment, StopSignals stopSignals, String... args) {
+    public static Result run(Map<String, String> environment, StopSignals stopSignals,
+            String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true),
-                environment, false, CliRunner::tokenizer, stopSignals, 2);
+                environment, false, 80, CliRunner::tokenizer, stopSignals, 2);
         int code = TokenMarkCommand.execute(context, args);
         return new Result(code, out.toString(), err.toString());
     }
 
     /** Returns the shared bundled tokenizer for {@code null}, else loads the file. */
-    static Tokenizer tokenizer(Path path) {
+    public static Tokenizer tokenizer(Path path) {
         return path == null ? new Unclosed(SharedQwen3.tokenizer()) : HuggingFaceTokenizer.load(path);
     }
 
