@@ -102,9 +102,9 @@ final class HtmlSections {
         html.append("<section id=\"summaries\"><h2>Summaries</h2>\n");
         for (int r = 0; r < runs.size(); r++) {
             html.append("<h3>").append(Html.escape(labels.get(r))).append("</h3>\n")
-                    .append("<table class=\"summary\"><thead><tr><th>Point</th><th>Requests</th>"
-                            + "<th>Failed</th><th>Duration (s)</th><th>Req/s</th>"
-                            + "<th>Output tok/s</th><th>Total tok/s</th><th>Goodput (req/s)</th>"
+                    .append("<div class=\"scroll\"><table class=\"summary\"><thead><tr>"
+                            + "<th>Point</th><th>Requests</th><th>Failed</th><th>Duration (s)</th>"
+                            + "<th>Req/s</th><th>Output tok/s</th><th>Total tok/s</th><th>Goodput (req/s)</th>"
                             + "<th>TTFT mean / p50 / p99</th><th>TPOT mean / p50 / p99</th>"
                             + "<th>ITL mean / p50 / p99</th><th>E2EL mean / p50 / p99</th>"
                             + "</tr></thead><tbody>\n");
@@ -126,7 +126,7 @@ final class HtmlSections {
                 }
                 html.append("</tr>\n");
             }
-            html.append("</tbody></table>\n");
+            html.append("</tbody></table></div>\n");
         }
         html.append("</section>\n");
     }
@@ -144,7 +144,8 @@ final class HtmlSections {
             html.append("<p class=\"no-errors\">No request failed.</p></section>\n");
             return;
         }
-        html.append("<table class=\"errors\"><thead><tr><th>Run</th><th>Point</th>");
+        html.append("<div class=\"scroll\"><table class=\"errors\"><thead><tr><th>Run</th>"
+                + "<th>Point</th>");
         for (String kind : kinds) {
             html.append("<th>").append(Html.escape(kind)).append("</th>");
         }
@@ -160,7 +161,7 @@ final class HtmlSections {
                 html.append("</tr>\n");
             }
         }
-        html.append("</tbody></table></section>\n");
+        html.append("</tbody></table></div></section>\n");
     }
 
     /** Writes each run's metadata from its {@code run.json}. */

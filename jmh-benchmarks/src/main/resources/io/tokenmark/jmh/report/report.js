@@ -221,13 +221,14 @@
     var plotHeight = Math.max(80, requests.length * rowHeight);
     var height = plotHeight + margin.top + margin.bottom;
     var plotWidth = width - margin.left - margin.right;
-    var first = Infinity;
-    var last = -Infinity;
+    // The axis starts at the run's start (0) unless a request started before it.
+    var first = 0;
+    var last = 1;
     requests.forEach(function (request) {
       first = Math.min(first, request[0]);
       last = Math.max(last, request[2]);
     });
-    var span = Math.max(last - first, 1);
+    var span = last - first;
     function x(millis) {
       return margin.left + (millis - first) / span * plotWidth;
     }
@@ -240,8 +241,10 @@
     var axis = svgElement('g', {'class': 'axis'}, svg);
     svgElement('line', {x1: margin.left, x2: width - margin.right, y1: margin.top + plotHeight,
       y2: margin.top + plotHeight}, axis);
-    for (var tick = 0; tick <= 8; tick++) {
-      var millis = first + span * tick / 8;
+    var step = niceCeiling(span / 8);
+    for (var millis = Math.ceil(first / step) * step; millis <= last; millis += step) {
+      svgElement('line', {x1: x(millis), x2: x(millis), y1: margin.top + plotHeight,
+        y2: margin.top + plotHeight + 4}, axis);
       svgText(axis, x(millis), margin.top + plotHeight + 16, formatNumber(millis / 1000),
         {'text-anchor': 'middle'});
     }
