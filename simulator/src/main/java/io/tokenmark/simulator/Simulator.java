@@ -63,14 +63,14 @@ public final class Simulator implements AutoCloseable {
     }
 
     /**
-     * The base URL of the OpenAI API, such as {@code http://127.0.0.1:8000/v1}; a wildcard bind
+     * Returns the base URL of the OpenAI API, such as {@code http://127.0.0.1:8000/v1}; a wildcard bind
      * address is reported as 127.0.0.1.
      */
     public URI baseUrl() {
         return baseUrl;
     }
 
-    /** The TCP port the server listens on. */
+    /** Returns the TCP port the server listens on. */
     public int port() {
         return server.localAddress().getPort();
     }
@@ -84,17 +84,17 @@ public final class Simulator implements AutoCloseable {
         return options;
     }
 
-    /** The server's record of what it sent, by request id. */
+    /** Returns the server's record of what it sent, by request id. */
     public GroundTruth groundTruth() {
         return groundTruth;
     }
 
-    /** Sequences the engine is running now; waits for the event loop to answer. */
+    /** Returns the sequences the engine is running now, read on the server's event loop. */
     public int runningSequences() {
         return server.engineLoad()[0];
     }
 
-    /** Sequences waiting for admission now; waits for the event loop to answer. */
+    /** Returns the sequences waiting for admission now, read on the server's event loop. */
     public int waitingSequences() {
         return server.engineLoad()[1];
     }

@@ -27,7 +27,7 @@ public final class SimulatorTestSupport {
                 .profile(Profiles.fixed(Duration.ofMillis(5), Duration.ofMillis(1)));
     }
 
-    /** A chat request body with one user message; {@code extra} fields are merged in. */
+    /** Returns a chat request body with one user message and the {@code extra} fields. */
     public static String chatBody(String content, Map<String, Object> extra) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", SimulatorOptions.DEFAULT_MODEL);
@@ -36,7 +36,7 @@ public final class SimulatorTestSupport {
         return write(body);
     }
 
-    /** A completions request body; {@code extra} fields are merged in. */
+    /** Returns a completions request body with the {@code extra} fields. */
     public static String completionsBody(String prompt, Map<String, Object> extra) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", SimulatorOptions.DEFAULT_MODEL);
@@ -45,7 +45,7 @@ public final class SimulatorTestSupport {
         return write(body);
     }
 
-    /** A streaming chat body with {@code max_tokens} and usage requested. */
+    /** Returns a streaming chat body that sets {@code max_tokens} and requests usage. */
     public static String streamingChat(int maxTokens) {
         return chatBody("Hello there", Map.of("stream", true, "max_tokens", maxTokens,
                 "stream_options", Map.of("include_usage", true)));

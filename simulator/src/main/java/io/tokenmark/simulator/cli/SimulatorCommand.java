@@ -16,7 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The command line of the runnable jar: starts a simulator and serves until interrupted.
@@ -141,6 +143,9 @@ public final class SimulatorCommand implements Callable<Integer> {
                     + " about a millisecond only.")
     boolean nio;
 
+    @Spec
+    CommandSpec spec;
+
     private final Map<String, String> environment;
 
     /**
@@ -165,9 +170,10 @@ public final class SimulatorCommand implements Callable<Integer> {
         try {
             options = options();
         } catch (IllegalArgumentException e) {
-            PrintWriter err = new PrintWriter(System.err, true);
+            PrintWriter err = spec.commandLine().getErr();
             err.println("tokenmark-simulator: " + e.getMessage());
             err.println("Run with --help to see every option.");
+            err.flush();
             return 2;
         }
 
@@ -175,7 +181,8 @@ public final class SimulatorCommand implements Callable<Integer> {
         try {
             simulator = Simulator.start(options);
         } catch (IllegalStateException e) {
-            System.err.println("tokenmark-simulator: " + e.getMessage());
+            spec.commandLine().getErr().println("tokenmark-simulator: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -13,8 +13,8 @@ import java.util.Arrays;
  *       still prefilling takes the next chunk of its prompt, as much as the budget allows.</li>
  *   <li>While budget remains, waiting sequences are admitted first come, first served, up to
  *       {@code maxRunningSequences}, each with the first chunk of its prompt. Admission reserves
- *       the KV cache for the whole sequence (prompt plus output); when the head of the queue does
- *       not fit, it and every sequence behind it wait. Reserving up front means no sequence ever
+ *       the KV cache for the whole sequence (prompt plus output). When the head of the queue
+ *       does not fit, it and every sequence behind it wait. Reserving up front means no sequence ever
  *       needs preempting; a real engine admits more eagerly and preempts when the cache runs
  *       out, which this model does not show.</li>
  *   <li>The step lasts {@link BatchingProfile#stepNanos} times the time scale and the jitter.
@@ -24,15 +24,15 @@ import java.util.Arrays;
  * </ol>
  *
  * <p><b>Real time:</b> the next step starts where the previous one ended, so step times add up
- * exactly even when the driver's timer fires a little late. If the driver is more than 1 ms
- * late, the next step starts at the actual time instead, so a stalled thread does not cause a
- * burst of catch-up steps.
+ * exactly even when the driver's timer fires late; steps that ended meanwhile complete at once.
+ * If the driver is more than 10 ms late (a pause of the whole process, for example), the next
+ * step starts at the actual time instead, so the engine does not race through a long backlog.
  *
  * <p><b>Threading:</b> not thread-safe; see {@link EngineModel}.
  */
 final class BatchingEngine implements EngineModel {
     /** How late a driver may be before the timeline is re-anchored at the actual time. */
-    static final long CATCH_UP_LIMIT_NANOS = 1_000_000;
+    static final long CATCH_UP_LIMIT_NANOS = 10_000_000;
 
     private final BatchingProfile profile;
     private final double timeScale;

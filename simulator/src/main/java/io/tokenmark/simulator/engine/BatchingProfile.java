@@ -30,7 +30,7 @@ import java.util.Objects;
  *       log</td></tr>
  *   <tr><td>{@code maxModelTokens}</td><td>tokens</td><td>{@code --max-model-len}</td></tr>
  *   <tr><td>{@code admissionDelayNanos}</td><td>ns</td><td>API server work before the
- *       scheduler sees a request (template, tokenization)</td></tr>
+ *       scheduler receives a request (template, tokenization)</td></tr>
  *   <tr><td>{@code experts}, {@code expertsPerToken}</td><td>count</td><td>the model's
  *       {@code num_experts} and {@code num_experts_per_tok}; 0 for a dense model</td></tr>
  *   <tr><td>{@code stepBaseNanos}, {@code perActiveExpertNanos}, {@code perDecodeSequenceNanos},

@@ -7,7 +7,7 @@ package io.tokenmark.simulator.engine;
  * chooses. The server drives it with {@code System.nanoTime()} values on a Netty event loop
  * (real time); {@link VirtualClock} drives it with a counter that jumps from one event to the
  * next (virtual time), which is fast and deterministic for calibration and model tests. A
- * driver repeatedly asks {@link #nextEventNanos()} when something will happen and calls
+ * driver repeatedly calls {@link #nextEventNanos()} to learn when something will happen and
  * {@link #advanceTo} once that time has come.
  *
  * <p><b>Threading:</b> not thread-safe; one thread calls every method, and listeners run on it.

@@ -10,8 +10,8 @@ import java.util.PriorityQueue;
  *
  * <p>Sequences wait in a priority queue ordered by their next token time, so each token event
  * costs O(log n) and no allocation. Token times follow the nominal timeline, so a timer that
- * fires a little late does not shift later tokens; a sequence more than 1 ms behind is
- * re-anchored at the actual time instead of catching up in a burst.
+ * fires late does not shift later tokens. A sequence more than 10 ms behind is re-anchored at
+ * the actual time instead of catching up in a burst.
  *
  * <p><b>Threading:</b> not thread-safe; see {@link EngineModel}.
  */

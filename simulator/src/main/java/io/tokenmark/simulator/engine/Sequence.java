@@ -29,7 +29,7 @@ public final class Sequence {
     long nextTokenNanos;
     long submitOrder;
 
-    /** Where a sequence is in its life. */
+    /** The life-cycle state of a sequence. */
     public enum State {
         /** Created, not yet submitted. */
         NEW,
@@ -67,7 +67,7 @@ public final class Sequence {
         return promptTokens;
     }
 
-    /** The number of tokens this sequence generates before it finishes. */
+    /** Returns the number of tokens this sequence generates before it finishes. */
     public int outputTokens() {
         return outputTokens;
     }
@@ -86,7 +86,7 @@ public final class Sequence {
         return state;
     }
 
-    /** Whether every output token has been generated. */
+    /** Returns whether every output token has been generated. */
     public boolean isFinished() {
         return state == State.FINISHED;
     }

@@ -26,7 +26,7 @@ public final class VirtualClock {
         this.nowNanos = startNanos;
     }
 
-    /** The current virtual time in nanoseconds. */
+    /** Returns the current virtual time in nanoseconds. */
     public long nowNanos() {
         return nowNanos;
     }

@@ -65,7 +65,7 @@ public record Fault(Kind kind, int afterTokenEvents, int httpStatus, long millis
     /** No fault. */
     public static final Fault NONE = new Fault(Kind.NONE, 0, 0, 0, 0);
 
-    /** What a fault does; see {@link Fault} for each kind's syntax and effect. */
+    /** The kind of a fault; {@link Fault} gives each kind's syntax and effect. */
     public enum Kind {
         NONE("none"),
         HTTP_STATUS("http_"),
@@ -85,7 +85,7 @@ public record Fault(Kind kind, int afterTokenEvents, int httpStatus, long millis
             this.token = token;
         }
 
-        /** Whether the fault acts after K token events. */
+        /** Returns whether the fault acts after K token events. */
         public boolean countsTokenEvents() {
             return switch (this) {
                 case ERROR, RESET, STALL, CLOSE, MALFORMED, OVERSIZE -> true;
@@ -93,7 +93,7 @@ public record Fault(Kind kind, int afterTokenEvents, int httpStatus, long millis
             };
         }
 
-        /** Whether the fault ends the response when it happens (the others let it go on). */
+        /** Returns whether the fault ends the response; the other kinds let it go on. */
         public boolean endsResponse() {
             return switch (this) {
                 case ERROR, RESET, STALL, CLOSE -> true;
@@ -169,7 +169,7 @@ public record Fault(Kind kind, int afterTokenEvents, int httpStatus, long millis
         throw invalid(text, "unknown fault '" + name + "'");
     }
 
-    /** Whether this is {@link #NONE}'s kind. */
+    /** Returns whether this fault is of kind {@link Kind#NONE}. */
     public boolean isNone() {
         return kind == Kind.NONE;
     }

@@ -74,7 +74,7 @@ public final class ChunkEncoder {
         this.choicePrefix = concat(header, utf8(choice));
     }
 
-    /** The largest number of bytes {@link #writeTokenChunk} writes for {@code tokens} tokens. */
+    /** Returns the maximum number of bytes {@link #writeTokenChunk} writes for that many tokens. */
     public int maxTokenChunkBytes(int tokens) {
         return DATA.length + choicePrefix.length + REASONING_FIELD.length + CONTENT_FIELD.length
                 + tokens * 24 + 160;

@@ -1,7 +1,7 @@
 package io.tokenmark.simulator.openai;
 
 /**
- * A request the simulator rejects before it reaches the engine. The server answers it with
+ * A request the simulator rejects before it reaches the engine. The server responds with
  * {@link #httpStatus()} and an OpenAI error body built from the other fields.
  */
 public final class InvalidRequestException extends RuntimeException {
@@ -41,12 +41,12 @@ public final class InvalidRequestException extends RuntimeException {
         return type;
     }
 
-    /** The error code, or {@code null}. */
+    /** Returns the error code, or {@code null}. */
     public String code() {
         return code;
     }
 
-    /** The request field at fault, or {@code null}. */
+    /** Returns the request field at fault, or {@code null}. */
     public String param() {
         return param;
     }

@@ -65,7 +65,7 @@ public final class Profiles {
     private Profiles() {
     }
 
-    /** The profile names accepted by {@link #byName}. */
+    /** Returns the profile names that {@link #byName} accepts. */
     public static List<String> names() {
         return List.of(FIXED, FAST, EP8, TP4PP2);
     }
@@ -107,7 +107,7 @@ public final class Profiles {
     }
 
     /**
-     * Returns the fast profile: every step takes 1 ms whatever it holds, up to 65,536 sequences
+     * Returns the fast profile: every step takes 1 ms whatever it contains, up to 65,536 sequences
      * run at once, and the KV cache never fills. A request gets its first token about 1 ms after
      * it arrives and then a token every millisecond. With thousands of streams the steps are
      * limited by the CPU that writes the events, not by the model.
@@ -145,7 +145,7 @@ public final class Profiles {
      *   <tr><td>perPrefillToken</td><td>0.1469 ms</td><td>fitted</td></tr>
      * </table>
      *
-     * <p>The expert term matters here: with expert parallelism each GPU holds 16 whole experts,
+     * <p>The expert term matters here: with expert parallelism each GPU stores 16 whole experts,
      * and a step reads the weights of every expert its tokens are routed to. One decoding
      * sequence activates 8 of the 128 experts, ten activate about 61, and a prefill chunk
      * activates all of them. Without this term the best linear fit missed the published TPOT by
@@ -205,7 +205,7 @@ public final class Profiles {
      * improved by less than a percentage point and the throughput margin over {@code ep8} at
      * concurrency 10 shrank from 3% to 1%.
      *
-     * <p>NOTE: kvCacheTokens is an estimate, not a logged value: each GPU holds 47 of the 94
+     * <p>NOTE: kvCacheTokens is an estimate, not a logged value: each GPU stores 47 of the 94
      * layers and one KV head, 24 KiB of bf16 KV per token, with about the same free memory as in
      * {@link #ep8()}. The calibration workload needs at most 220,000 tokens.
      */

@@ -34,9 +34,10 @@ final class BufferedSession extends ResponseSession {
 
     BufferedSession(ChannelHandlerContext ctx, ServerContext server, CompletionRequest request,
             OutputPlan plan, int promptTokens, Fault fault, String requestId,
-            String completionId, boolean keepAlive, TruthRecorder truth, Owner owner) {
+            String completionId, boolean keepAlive, long receivedNanos, TruthRecorder truth,
+            Owner owner) {
         super(ctx, server, request, plan, promptTokens, fault, requestId, completionId,
-                keepAlive, truth, owner);
+                keepAlive, receivedNanos, truth, owner);
     }
 
     @Override
@@ -91,11 +92,11 @@ final class BufferedSession extends ResponseSession {
         ctx.write(head, ctx.voidPromise());
         headersSent = true;
 
-        publishWhenFlushed(malformed
-                ? RequestTruth.Outcome.FAULT_INJECTED : RequestTruth.Outcome.COMPLETED);
         ByteBuf content = ctx.alloc().buffer(length);
         content.writeBytes(body, 0, length);
         writeTokenEvent(content, tokensSent);
+        publishWhenFlushed(malformed
+                ? RequestTruth.Outcome.FAULT_INJECTED : RequestTruth.Outcome.COMPLETED);
         writeEndAndFinish();
     }
 

@@ -12,28 +12,39 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every connection of the server is registered on the same event loop, so the engine's
  * listeners write to their channels directly, without hand-offs between threads. On Linux the
- * epoll transport times short waits with a timerfd, precise to microseconds; Java NIO rounds
- * waits up to whole milliseconds. The engines keep their nominal timeline when the timer fires
- * a little late, so these errors delay single events but do not add up.
+ * epoll transport times short waits (below 10 ms by default) with a timerfd, precise to
+ * microseconds, and longer ones in whole milliseconds. So the driver wakes 1 ms before a long
+ * wait ends and waits the rest precisely. Java NIO rounds every wait to whole milliseconds. The
+ * engines keep their nominal timeline when the timer fires late, so these errors delay single
+ * events but do not add up.
  *
  * <p><b>Threading:</b> every method must be called on {@code loop}.
  */
 final class EngineDriver {
+    /** The last part of a wait left to the precise timer. */
+    private static final long PRECISE_WAIT_NANOS = 1_000_000;
+
     private final EventExecutor loop;
     private final EngineModel engine;
     private final Runnable tick = this::tick;
 
     private ScheduledFuture<?> timer;
     private long timerNanos = Long.MAX_VALUE;
+    private long lastArrivalNanos = Long.MIN_VALUE;
 
     EngineDriver(EventExecutor loop, EngineModel engine) {
         this.loop = loop;
         this.engine = engine;
     }
 
-    /** Submits a sequence that arrives now. */
-    void submit(Sequence sequence) {
-        engine.submit(sequence, System.nanoTime());
+    /**
+     * Submits a sequence that arrived at {@code arrivalNanos}, a {@code System.nanoTime()} value
+     * no later than now. Arrival times are kept in submission order: one earlier than the last
+     * submitted counts as equal to it.
+     */
+    void submit(Sequence sequence, long arrivalNanos) {
+        lastArrivalNanos = Math.max(lastArrivalNanos, arrivalNanos);
+        engine.submit(sequence, lastArrivalNanos);
         reschedule();
     }
 
@@ -76,6 +87,13 @@ final class EngineDriver {
             timer.cancel(false);
         }
         timerNanos = next;
-        timer = loop.schedule(tick, Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
+        long delay = next - System.nanoTime();
+        // epoll_wait and NIO's select round a long wait to whole milliseconds. So the timer
+        // fires 1 ms early, and the short remainder runs on the precise timerfd.
+        if (delay > PRECISE_WAIT_NANOS) {
+            delay -= PRECISE_WAIT_NANOS;
+            timerNanos = next - PRECISE_WAIT_NANOS;
+        }
+        timer = loop.schedule(tick, Math.max(0, delay), TimeUnit.NANOSECONDS);
     }
 }

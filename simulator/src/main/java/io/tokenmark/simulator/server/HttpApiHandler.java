@@ -231,9 +231,9 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter implements Respo
         truth.promptTokens(promptTokens);
         ResponseSession session = request.stream()
                 ? new StreamingSession(ctx, server, request, plan, promptTokens, fault,
-                        requestId, completionId, keepAlive, truth, this)
+                        requestId, completionId, keepAlive, receivedNanos, truth, this)
                 : new BufferedSession(ctx, server, request, plan, promptTokens, fault,
-                        requestId, completionId, keepAlive, truth, this);
+                        requestId, completionId, keepAlive, receivedNanos, truth, this);
         active = session;
         ctx.channel().config().setAutoRead(false);
         if (fault.kind() == Fault.Kind.SLOW_HEADERS) {

@@ -56,6 +56,7 @@ abstract class ResponseSession implements SequenceListener, ChannelFutureListene
     final String requestId;
     final String completionId;
     final boolean keepAlive;
+    final long receivedNanos;
     final TruthRecorder truth;
     private final Owner owner;
 
@@ -75,7 +76,8 @@ abstract class ResponseSession implements SequenceListener, ChannelFutureListene
 
     ResponseSession(ChannelHandlerContext ctx, ServerContext server, CompletionRequest request,
             OutputPlan plan, int promptTokens, Fault fault, String requestId,
-            String completionId, boolean keepAlive, TruthRecorder truth, Owner owner) {
+            String completionId, boolean keepAlive, long receivedNanos, TruthRecorder truth,
+            Owner owner) {
         this.ctx = ctx;
         this.server = server;
         this.request = request;
@@ -85,6 +87,7 @@ abstract class ResponseSession implements SequenceListener, ChannelFutureListene
         this.requestId = requestId;
         this.completionId = completionId;
         this.keepAlive = keepAlive;
+        this.receivedNanos = receivedNanos;
         this.truth = truth;
         this.owner = owner;
     }
@@ -109,18 +112,21 @@ abstract class ResponseSession implements SequenceListener, ChannelFutureListene
         }
         begin();
         sequence = new Sequence(promptTokens, plan.outputTokens(), this);
-        server.driver.submit(sequence);
+        // The engine counts the request from when it was received. A start delayed by the
+        // slow_headers fault counts from now.
+        boolean delayed = fault.kind() == Fault.Kind.SLOW_HEADERS;
+        server.driver.submit(sequence, delayed ? System.nanoTime() : receivedNanos);
     }
 
     /** Writes what precedes the first token, such as the streamed response's headers. */
     abstract void begin();
 
-    /** Whether the response is complete or abandoned; later engine callbacks are ignored. */
+    /** Returns whether the response is complete or abandoned; later engine callbacks do nothing. */
     final boolean isEnded() {
         return ended;
     }
 
-    /** The client closed the connection (or the server is stopping). */
+    /** Ends the session because the client closed the connection or the server is stopping. */
     final void onChannelClosed() {
         releaseTrickle();
         if (ended) {
@@ -266,7 +272,7 @@ abstract class ResponseSession implements SequenceListener, ChannelFutureListene
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** Marks the session over, removes its sequence from the engine and tells the owner. */
+    /** Marks the session over, removes its sequence from the engine and notifies the owner. */
     final void endSession(boolean connectionReusable) {
         if (ended) {
             return;

@@ -86,19 +86,19 @@ public final class SimulatorServer {
         }
     }
 
-    /** The bound address; its port is the one chosen when 0 was asked for. */
+    /** Returns the bound address, with the chosen port when port 0 was requested. */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** Whether the epoll transport is in use (else Java NIO). */
+    /** Returns whether the epoll transport is in use (else Java NIO). */
     public boolean usesEpoll() {
         return epoll;
     }
 
     /**
      * Returns the number of running and waiting sequences in the engine, read on the event loop.
-     * Blocks until the loop answers.
+     * Blocks until the loop has run the read.
      */
     public int[] engineLoad() {
         return serverChannel.eventLoop().submit(() -> new int[] {

@@ -36,9 +36,10 @@ final class StreamingSession extends ResponseSession {
 
     StreamingSession(ChannelHandlerContext ctx, ServerContext server, CompletionRequest request,
             OutputPlan plan, int promptTokens, Fault fault, String requestId,
-            String completionId, boolean keepAlive, TruthRecorder truth, Owner owner) {
+            String completionId, boolean keepAlive, long receivedNanos, TruthRecorder truth,
+            Owner owner) {
         super(ctx, server, request, plan, promptTokens, fault, requestId, completionId,
-                keepAlive, truth, owner);
+                keepAlive, receivedNanos, truth, owner);
         this.encoder = new ChunkEncoder(request.api(), completionId, server.createdSeconds,
                 request.model(), promptTokens, plan, request.continuousUsageStats());
     }

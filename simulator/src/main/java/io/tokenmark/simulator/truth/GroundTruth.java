@@ -9,14 +9,16 @@ import java.util.Optional;
  * The simulator's record of what it did for recent requests, looked up by request id: the
  * {@code X-Request-Id} request header when present, else the response's completion id.
  *
- * <p>A request's {@link RequestTruth} is published when the simulator is done with it: before
- * the final bytes of a completed stream are written (so a client that has read {@code [DONE]}
- * finds it), when a fault ends the response, or when the client disconnects. Requests still in
- * progress are not visible.
+ * <p>A request's {@link RequestTruth} is published when the simulator is done with it: once the
+ * last token event of a stream has been flushed and before {@code [DONE]} is written, once the
+ * body of a non-streamed response has been flushed, when a fault ends the response, or when the
+ * client disconnects. Requests still in progress are not visible. A client on another thread
+ * may finish reading a response a moment before its truth is published, so tests should look
+ * it up with {@link #await}.
  *
  * <p><b>Memory:</b> at most {@code capacity} requests are kept; publishing one more evicts the
- * oldest published. Each entry holds 12 bytes per token event, so the default capacity of 4,096
- * with 1,024-token streams holds about 50 MB. A capacity of 0 keeps nothing. A request id that is
+ * oldest published. Each entry uses 12 bytes per token event, so the default capacity of 4,096
+ * with 1,024-token streams takes about 50 MB. A capacity of 0 keeps nothing. A request id that is
  * used twice keeps only the later request.
  *
  * <p><b>Threading:</b> thread-safe. The server publishes from its event loop; any thread may
@@ -50,7 +52,7 @@ public final class GroundTruth {
         };
     }
 
-    /** The number of requests kept at most. */
+    /** Returns the maximum number of requests kept. */
     public int capacity() {
         return capacity;
     }
@@ -80,12 +82,12 @@ public final class GroundTruth {
         return Optional.of(truth);
     }
 
-    /** The number of requests currently kept. */
+    /** Returns the number of requests currently kept. */
     public synchronized int size() {
         return entries.size();
     }
 
-    /** The number of requests published since the simulator started, evicted ones included. */
+    /** Returns the number of requests published since the simulator started, evicted included. */
     public synchronized long publishedCount() {
         return published;
     }

@@ -10,9 +10,13 @@ import java.util.Objects;
  * <p>Times are {@code System.nanoTime()} values of the simulator's JVM; they are comparable with
  * a client's times only when the client runs in the same JVM (the embedded simulator). A token
  * event's time is taken right after the write that carried it was flushed to the socket, that
- * is, when the kernel accepted the bytes; when the socket buffer was full, it is when the last
- * byte was accepted later. For the {@code trickle} fault it is when the event's last byte was
+ * is, when the kernel accepted the bytes. When the socket buffer was full, it is the later moment
+ * at which the last byte was accepted. For the {@code trickle} fault it is when the event's last byte was
  * written. A non-streamed response has one event: the whole body.
+ *
+ * <p><b>Caveat:</b> the time stamp is taken after the flush returns, so a client on another core
+ * can read the bytes a few microseconds before it, and longer when the server thread is
+ * descheduled. Compare a client's times with these within a tolerance, not as an upper bound.
  *
  * <p>Immutable and thread-safe.
  *
@@ -33,7 +37,7 @@ public record RequestTruth(String requestId, String completionId, long receivedN
         int promptTokens, int completionTokens, long[] tokenEventNanos, int[] tokensPerEvent,
         Outcome outcome, String fault, long endNanos) {
 
-    /** How a request ended, from the server's side. */
+    /** The end state of a request, from the server's side. */
     public enum Outcome {
         /** Every token, the usage chunk if asked for, and {@code [DONE]} were sent. */
         COMPLETED,

@@ -73,7 +73,7 @@ public final class TruthRecorder {
         return events;
     }
 
-    /** Whether the truth has been published. */
+    /** Returns whether the truth has been published. */
     public boolean isPublished() {
         return published;
     }

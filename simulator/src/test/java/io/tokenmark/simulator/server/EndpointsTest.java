@@ -224,7 +224,7 @@ class EndpointsTest {
     }
 
     @Test
-    void requiredApiKeyRejectsWrongKeyAndAcceptsRightOne() throws IOException {
+    void requiredApiKeyIsEnforced() throws IOException {
         try (Simulator secured = Simulator.start(quickOptions().requiredApiKey("s3cret").build())) {
             RawHttpConnection.Response missing = RawHttpConnection.post(secured.port(), CHAT,
                     chatBody("Hi", Map.of("max_tokens", 1)), Map.of());

@@ -128,7 +128,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void closeAfterTokensEndsWithoutFinishReasonOrDone() throws IOException {
+    void closeFaultOmitsFinishReasonAndDone() throws IOException {
         RawHttpConnection.Response response = withFault("close_after=3", STREAM_10, 5000);
 
         assertThat(response.ending).isIn(Ending.COMPLETE, Ending.EOF);
@@ -138,7 +138,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void malformedEventIsNotJsonAndStreamGoesOn() throws IOException {
+    void malformedFaultSendsOneInvalidEvent() throws IOException {
         RawHttpConnection.Response response = withFault("malformed_after=2", STREAM_10, 5000);
 
         List<String> invalid = new ArrayList<>();

@@ -147,7 +147,7 @@ class StreamingTest {
             reasoningFlags.add(delta.has("reasoning_content"));
             assertThat(delta.has("reasoning_content") && delta.has("content")).isFalse();
         }
-        // ceil(0.3 × 10) = 3 reasoning tokens, then 7 answer tokens.
+        // ceil(0.3 × 10) = 3 reasoning tokens, then 7 content tokens.
         assertThat(reasoningFlags).containsExactly(true, true, true, false, false, false, false,
                 false, false, false);
     }
@@ -214,7 +214,7 @@ class StreamingTest {
     }
 
     @Test
-    void sameSeedGivesSameTextAndOtherSeedsDiffer() throws IOException {
+    void textIsDeterministicForSeed() throws IOException {
         List<String> texts = new ArrayList<>();
         try (Simulator simulator = Simulator.start(quickOptions().build())) {
             for (int seed : new int[] {7, 7, 8}) {
