@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * What the commands take from their process: the console, the environment (for the API key), the
- * way tokenizers are loaded and the way a stop request (Ctrl-C) arrives. {@link #system()} is the
+ * The process resources the commands use: the console, the environment (for the API key), the
+ * tokenizer loader and the source of stop requests (Ctrl-C). {@link #system()} is the
  * real process; tests build their own, for example with a shared tokenizer and a stop they
  * trigger themselves.
  *

@@ -30,7 +30,7 @@ import picocli.CommandLine.ParentCommand;
                     + " folder.",
             ""})
 public final class ReportCommand implements Callable<Integer> {
-    /** Default file name, written into the folder that holds the first run folder. */
+    /** Default file name, written into the parent folder of the first run folder. */
     static final String DEFAULT_FILE = "report.html";
 
     @ParentCommand
@@ -41,8 +41,8 @@ public final class ReportCommand implements Callable<Integer> {
     List<String> folders = new ArrayList<>();
 
     @Option(names = {"--output", "-o"}, paramLabel = "FILE",
-            description = "The HTML file to write. Default: " + DEFAULT_FILE + " in the folder"
-                    + " that holds the first run folder, such as tokenmark-results/report.html.")
+            description = "The HTML file to write. Default: " + DEFAULT_FILE + " in the parent"
+                    + " folder of the first run folder, such as tokenmark-results/report.html.")
     String output;
 
     @Override

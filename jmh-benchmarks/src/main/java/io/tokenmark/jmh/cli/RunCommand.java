@@ -97,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
     String burstiness;
 
     @Option(names = "--max-concurrency", paramLabel = "N", order = 25,
-            description = "With --rate: most requests in flight; later arrivals wait, which shows"
+            description = "With --rate: maximum requests in flight; later arrivals wait, which shows"
                     + " as schedule lag. Default: no limit.")
     String maxConcurrency;
 
@@ -126,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--output-tokens", paramLabel = "TOKENS", order = 33,
             description = "max_tokens of each request: the mean for random, the value for records"
                     + " without one otherwise. Default: 128 for random, the records' own or the"
-                    + " server's otherwise. The embedded simulator answers with this many tokens.")
+                    + " server's otherwise. The embedded simulator responds with this many tokens.")
     String outputTokens;
 
     @Option(names = "--range-ratio", paramLabel = "FRACTION", order = 34,
@@ -241,8 +241,8 @@ public final class RunCommand implements Callable<Integer> {
     Boolean noTestRequest;
 
     @Option(names = {"--verbose", "-v"}, order = 67,
-            description = "Logs what the harness does (points, summaries, retries) to standard"
-                    + " error.")
+            description = "Logs what the harness does (points starting, summaries written) to"
+                    + " standard error.")
     boolean verbose;
 
     @Override
@@ -270,6 +270,7 @@ public final class RunCommand implements Callable<Integer> {
         put(flags, "--api", api);
         put(flags, "--profile", profile);
         put(flags, "--time-scale", timeScale);
+
         put(flags, "--concurrency", concurrency);
         put(flags, "--number", number);
         put(flags, "--duration", duration);
@@ -277,6 +278,7 @@ public final class RunCommand implements Callable<Integer> {
         put(flags, "--burstiness", burstiness);
         put(flags, "--max-concurrency", maxConcurrency);
         put(flags, "--warmup", warmup);
+
         put(flags, "--dataset", dataset);
         put(flags, "--dataset-path", datasetPath);
         put(flags, "--input-tokens", inputTokens);
@@ -288,11 +290,13 @@ public final class RunCommand implements Callable<Integer> {
         put(flags, "--tokenizer", tokenizer);
         put(flags, "--seed", seed);
         put(flags, "--slo", slo);
+
         put(flags, "--connect-timeout", connectTimeout);
         put(flags, "--read-timeout", readTimeout);
         put(flags, "--request-timeout", requestTimeout);
         put(flags, "--io-threads", ioThreads);
         put(flags, "--insecure", insecure == null ? null : insecure.toString());
+
         put(flags, "--label", label);
         put(flags, "--out", out);
         return flags;

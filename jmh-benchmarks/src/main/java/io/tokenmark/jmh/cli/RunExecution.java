@@ -86,7 +86,7 @@ final class RunExecution {
     int execute() {
         if (!resume && Files.exists(layout.runFile())) {
             throw new UsageException("the output folder " + layout.runDirectory()
-                    + " already holds a run: give another --label or --out, or continue that run"
+                    + " already contains a run: give another --label or --out, or continue that run"
                     + " with --resume " + layout.runDirectory());
         }
         ApiKey apiKey = resolveApiKey();
@@ -312,7 +312,7 @@ final class RunExecution {
     }
 
     /**
-     * Adds the dataset file's SHA-256 to the recorded settings; on resume, rejects a file that
+     * Adds the dataset file's SHA-256 to the recorded settings. On resume, it rejects a file that
      * changed since the run started, because the repeated point would send other prompts.
      */
     private void recordDatasetFingerprint(Map<String, String> recorded) {
@@ -369,8 +369,8 @@ final class RunExecution {
 
     /**
      * Returns the largest {@code max_tokens} of the workload, which the simulated model then
-     * reaches on every request, so each answer is as long as its request allows; or
-     * {@code --output-tokens}, or 0 to keep the simulator's default when neither is known.
+     * reaches on every request, so each response is as long as its request allows. Without any
+     * {@code max_tokens} it returns {@code --output-tokens}, or 0 to keep the simulator's default.
      */
     private int naturalAnswerTokens(Workload workload) {
         int largest = 0;

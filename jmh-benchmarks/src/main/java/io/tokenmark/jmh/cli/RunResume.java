@@ -16,7 +16,7 @@ import java.util.TreeSet;
 
 /**
  * Rebuilds the settings of a run to resume from its {@code run.json}. Flags left out take the
- * recorded values; a flag given again must agree with the recorded value, because a resumed
+ * recorded values. A flag given again must agree with the recorded value, because a resumed
  * point must measure the same thing as the points that finished before it.
  */
 final class RunResume {
@@ -29,8 +29,8 @@ final class RunResume {
      * @param explicitFlags the recorded flags given on this command line, by name
      * @param headers the {@code --header} values given on this command line; their names must
      *     be those of the recorded run, because header values are not recorded
-     * @throws UsageException if the folder holds no run of this command, or a flag contradicts
-     *     the recorded run
+     * @throws UsageException if the folder contains no run of this command, or a flag
+     *     contradicts the recorded run
      */
     static RunSettings settings(Path runDirectory, Map<String, String> explicitFlags,
             List<String> headers, int availableProcessors) {
@@ -82,7 +82,7 @@ final class RunResume {
         }
         Path runFile = OutputLayout.ofRunDirectory(runDirectory).runFile();
         if (!Files.isRegularFile(runFile)) {
-            throw UsageException.invalid("--resume", runDirectory.toString(), "it holds no "
+            throw UsageException.invalid("--resume", runDirectory.toString(), "it contains no "
                     + OutputLayout.RUN_FILE + "; give the folder of an earlier run, <out>/<label>,"
                     + " such as " + RunSettings.DEFAULT_OUT + "/ep8");
         }

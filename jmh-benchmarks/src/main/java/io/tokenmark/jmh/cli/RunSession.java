@@ -29,10 +29,10 @@ record RunSession(Duration stopGrace, ProgressMode progress, Duration progressIn
     static final String DEFAULT_PLAIN_INTERVAL_TEXT = "10s";
     /** Time between redraws of a progress line on a terminal. */
     static final Duration TERMINAL_INTERVAL = Duration.ofMillis(500);
-    /** Longest grace period: a stop must end in reasonable time. */
+    /** Maximum {@code --stop-grace}, so that a stop ends in reasonable time. */
     static final Duration MAX_STOP_GRACE = Duration.ofHours(1);
 
-    /** How progress is shown. */
+    /** The progress display mode. */
     enum ProgressMode {
         /** Redrawn in place on a terminal, plain lines otherwise. */
         AUTO,

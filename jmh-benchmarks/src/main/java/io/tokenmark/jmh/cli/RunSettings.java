@@ -264,7 +264,8 @@ final class RunSettings {
     /**
      * Returns the settings as {@code run.json} records them: each recorded flag's canonical value
      * under the flag name in snake case ({@code --time-scale} as {@code time_scale}), plus the
-     * header names. Flags that do not apply are left out. Never holds a header value or a key.
+     * header names. Flags that do not apply are left out. It never contains a header value or a
+     * key.
      */
     Map<String, String> record() {
         Map<String, String> flags = new LinkedHashMap<>();

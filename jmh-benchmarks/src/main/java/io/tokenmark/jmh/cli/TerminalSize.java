@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the width of the terminal the command runs in, so a redrawn progress line does not wrap.
- * Java has no call for it, and shells rarely export {@code COLUMNS}, so it asks
+ * Java has no call for it, and shells rarely export {@code COLUMNS}, so it runs
  * {@code stty size} on {@code /dev/tty} (POSIX systems).
  */
 final class TerminalSize {

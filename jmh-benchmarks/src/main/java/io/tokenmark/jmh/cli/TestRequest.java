@@ -15,12 +15,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One request sent before the sweep and left out of every result, as {@code vllm bench serve}
- * sends its initial test prompt. It shows early whether the endpoint answers, and it loads and
+ * sends its initial test prompt. It shows early whether the endpoint responds, and it loads and
  * compiles the client's code, which would otherwise slow the first measured requests of a fresh
  * JVM by tens to hundreds of milliseconds.
  */
 final class TestRequest {
-    /** Most output tokens the test request asks for, to keep it short. */
+    /** Maximum output tokens of the test request, to keep it short. */
     static final int MAX_TOKENS = 256;
 
     private TestRequest() {

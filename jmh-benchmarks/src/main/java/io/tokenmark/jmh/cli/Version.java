@@ -27,7 +27,7 @@ public final class Version {
             Properties properties = new Properties();
             properties.load(in);
             String version = properties.getProperty("version", UNKNOWN);
-            // An unfiltered file, as when the classes come from an IDE build, holds the placeholder.
+            // An unfiltered file, as when the classes come from an IDE build, contains the placeholder.
             return version.startsWith("${") ? UNKNOWN : version;
         } catch (IOException e) {
             throw new UncheckedIOException("failed to read version.properties", e);

@@ -21,7 +21,7 @@ import java.util.function.ToDoubleFunction;
  *       tokens per request divided by the mean request time, so its relative standard error is
  *       taken as that of the mean stream time, combined with that of the mean output length for
  *       token throughputs. For an open loop below saturation the throughput follows the offered
- *       rate, and the test says little.</li>
+ *       rate, and the test shows little.</li>
  *   <li>Percentiles and failure counts are shown without a test.</li>
  * </ul>
  */

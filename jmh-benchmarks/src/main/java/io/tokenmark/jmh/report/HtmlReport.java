@@ -40,12 +40,12 @@ import java.util.Objects;
  * error sets the status to {@code error} and lists the message in {@code #script-errors}.
  *
  * <p>A timeline shows at most {@value #MAX_TIMELINE_REQUESTS} requests per run, evenly sampled,
- * so the file stays small; the page says when it samples.
+ * so the file stays small; the page notes when it samples.
  *
  * <p>Thread-safe: stateless.
  */
 public final class HtmlReport {
-    /** Most requests of one run drawn in its timeline. */
+    /** Maximum requests of one run drawn in its timeline. */
     public static final int MAX_TIMELINE_REQUESTS = 2_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();

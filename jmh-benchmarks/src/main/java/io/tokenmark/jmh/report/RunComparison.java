@@ -19,7 +19,7 @@ import java.util.Map;
  * maximum concurrency. A run that lacks a point shows no value there. Immutable.
  */
 public final class RunComparison {
-    /** How a row's difference relates to the noise. */
+    /** The noise test's verdict on a row's difference. */
     public enum Verdict {
         /** The better run's advantage is larger than the runs' noise. */
         BEYOND_NOISE,

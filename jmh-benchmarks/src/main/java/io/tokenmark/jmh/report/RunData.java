@@ -33,7 +33,7 @@ public final class RunData {
     /**
      * Reads a run folder.
      *
-     * @throws IllegalArgumentException naming the folder when it is missing, holds no
+     * @throws IllegalArgumentException naming the folder when it is missing, contains no
      *     {@code run.json} or summary, or a file is invalid
      * @throws UncheckedIOException when a file cannot be read
      */
@@ -45,7 +45,7 @@ public final class RunData {
         }
         OutputLayout layout = OutputLayout.ofRunDirectory(directory);
         if (!Files.isRegularFile(layout.runFile())) {
-            throw new IllegalArgumentException(directory + " holds no " + OutputLayout.RUN_FILE
+            throw new IllegalArgumentException(directory + " contains no " + OutputLayout.RUN_FILE
                     + ": give a folder written by 'tokenmark run', <out>/<label>");
         }
         RunMetadata metadata = RunMetadata.read(layout.runFile());
@@ -53,7 +53,7 @@ public final class RunData {
         try {
             points = SummaryReader.readRunDirectory(directory);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(directory + " holds no finished point yet: "
+            throw new IllegalArgumentException(directory + " contains no finished point yet: "
                     + e.getMessage(), e);
         }
         return new RunData(directory, metadata, points);

@@ -58,8 +58,13 @@
     }
     var power = Math.pow(10, Math.floor(Math.log10(value)));
     var fraction = value / power;
-    var nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
-    return nice * power;
+    if (fraction <= 1) {
+      return power;
+    }
+    if (fraction <= 2) {
+      return 2 * power;
+    }
+    return fraction <= 5 ? 5 * power : 10 * power;
   }
 
   function formatNumber(value) {
@@ -217,8 +222,14 @@
     }
     var width = 1180;
     var margin = {left: 70, right: 20, top: 10, bottom: 40};
-    var rowHeight = requests.length > 300 ? 1 : requests.length > 100 ? 2 : 4;
-    var plotHeight = Math.max(80, requests.length * rowHeight);
+    // Thinner rows for more requests; beyond 600 pixels the rows overlap.
+    var rowHeight = 4;
+    if (requests.length > 300) {
+      rowHeight = 1;
+    } else if (requests.length > 100) {
+      rowHeight = 2;
+    }
+    var plotHeight = Math.max(80, Math.min(600, requests.length * rowHeight));
     var height = plotHeight + margin.top + margin.bottom;
     var plotWidth = width - margin.left - margin.right;
     // The axis starts at the run's start (0) unless a request started before it.

@@ -51,7 +51,7 @@ class CompareAndReportCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("invalid run folder", empty.toString(),
-                "holds no run.json");
+                "contains no run.json");
     }
 
     @Test

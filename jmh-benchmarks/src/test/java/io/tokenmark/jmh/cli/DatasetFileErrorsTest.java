@@ -65,7 +65,7 @@ class DatasetFileErrorsTest {
     @Test
     void fileThatFailsToReadIsRejected() {
         // Reading /proc/self/mem from offset 0 fails with an I/O error on Linux: a file that
-        // opens but cannot be read, whoever runs the test.
+        // opens but cannot be read, even by root.
         Path unreadable = Path.of("/proc/self/mem");
         assumeTrue(Files.exists(unreadable), "no /proc/self/mem on this system");
 
@@ -95,7 +95,7 @@ class DatasetFileErrorsTest {
     }
 
     @Test
-    void malformedJsonlRecordIsRejectedWithLineNumber() throws IOException {
+    void malformedJsonlRecordNamesLine() throws IOException {
         Path file = Files.writeString(folder.resolve("bad.jsonl"),
                 "{\"prompt\": \"one\"}\n{\"prompt\": \"two\"}\n{\"prompt\": \"three\"\n");
 
@@ -103,7 +103,7 @@ class DatasetFileErrorsTest {
     }
 
     @Test
-    void jsonlRecordOfWrongShapeIsRejectedWithLineNumber() throws IOException {
+    void wrongJsonlShapeNamesLine() throws IOException {
         Path file = Files.writeString(folder.resolve("shape.jsonl"),
                 "{\"prompt\": \"one\"}\n{\"prompt\": 42}\n");
 
@@ -111,7 +111,7 @@ class DatasetFileErrorsTest {
     }
 
     @Test
-    void invalidUtf8IsRejectedWithLineNumber() throws IOException {
+    void invalidUtf8NamesLine() throws IOException {
         Path file = folder.resolve("latin1.txt");
         Files.write(file, "first prompt\ncaf\u00e9 au lait\n".getBytes(StandardCharsets.ISO_8859_1));
 
@@ -119,7 +119,7 @@ class DatasetFileErrorsTest {
     }
 
     @Test
-    void invalidUtf8InJsonlIsRejectedWithLineNumber() throws IOException {
+    void invalidUtf8InJsonlNamesLine() throws IOException {
         Path file = folder.resolve("latin1.jsonl");
         Files.write(file, "{\"prompt\": \"ok\"}\n{\"prompt\": \"caf\u00e9\"}\n"
                 .getBytes(StandardCharsets.ISO_8859_1));

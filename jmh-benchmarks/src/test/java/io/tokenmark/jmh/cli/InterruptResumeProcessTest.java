@@ -28,7 +28,7 @@ class InterruptResumeProcessTest {
     Path folder;
 
     @Test
-    void sigintDuringSecondPointWritesCutPointAndResumeFinishesRun() throws Exception {
+    void sigintThenResumeFinishesRun() throws Exception {
         Path run = folder.resolve("results").resolve("cut");
         int interruptedExit;
         String interruptedOutput;

@@ -39,7 +39,7 @@ class RunCommandTest {
     @TempDir
     Path folder;
 
-    /** A quick run: fixed profile at a tenth of its timing, short prompts and answers. */
+    /** Returns the arguments of a quick run: the fixed profile at a tenth of its timing. */
     private List<String> quickRun(String label, String... more) {
         List<String> args = new ArrayList<>(List.of("run", "--out", folder.toString(), "--label",
                 label, "--time-scale", "0.1", "--input-tokens", "32", "--output-tokens", "8",
@@ -171,7 +171,7 @@ class RunCommandTest {
     }
 
     @Test
-    void apiKeyFromEnvironmentIsSentAndNeverWritten() throws IOException {
+    void environmentApiKeyIsNeverWritten() throws IOException {
         try (Simulator server = Simulator.start(SimulatorOptions.builder()
                 .profile(Profiles.fixed(Duration.ofMillis(2), Duration.ofMillis(1)))
                 .requiredApiKey(CANARY_KEY).build())) {
@@ -267,7 +267,7 @@ class RunCommandTest {
     }
 
     @Test
-    void stopDuringSecondPointExits130AndResumeFinishesRun() throws Exception {
+    void stopThenResumeFinishesRun() throws Exception {
         StopSignals.Manual stop = StopSignals.manual();
         List<String> args = List.of("run", "--out", folder.toString(), "--label", "stopped",
                 "--time-scale", "0.2", "--input-tokens", "32", "--output-tokens", "8",

@@ -235,7 +235,7 @@ class RunFlagValidationTest {
                 existingRun.getParent().toString(), "--label", "fixed");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.err()).contains("already holds a run", "--label",
+        assertThat(result.err()).contains("already contains a run", "--label",
                 "--resume " + existingRun);
     }
 
@@ -245,7 +245,7 @@ class RunFlagValidationTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("--resume", notARunFolder.toString(),
-                "holds no run.json");
+                "contains no run.json");
     }
 
     @Test

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The help text of {@code tokenmark run}: every flag says what it sets, its unit and default. */
+/** The help text of {@code tokenmark run}: every flag states what it sets, its unit and default. */
 class RunHelpTest {
     /** Flags that switch something on, or whose absence is their meaning; they have no default. */
     private static final Set<String> WITHOUT_DEFAULT = Set.of("--dataset-path", "--header",

@@ -50,7 +50,7 @@ class ProgressConsoleTest {
     }
 
     @Test
-    void plainPrintsEveryProgressLineOnItsOwnLine() {
+    void plainPrintsProgressLines() {
         ProgressConsole console = ProgressConsole.plain(out);
 
         console.showProgress("c1  1/10 requests");

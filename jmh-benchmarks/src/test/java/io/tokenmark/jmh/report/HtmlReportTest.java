@@ -91,7 +91,7 @@ class HtmlReportTest {
     }
 
     @Test
-    void reportDataHasPointsAndTimelineOfEveryRun() throws IOException {
+    void reportDataCoversEveryRun() throws IOException {
         JsonNode data = data(render(SimulatedRuns.slow(), SimulatedRuns.middle()));
 
         assertThat(data.get("x_title").asText()).isEqualTo("Concurrency (users)");

@@ -33,7 +33,7 @@ class WelchTestTest {
     }
 
     @Test
-    void pValueCombinesStandardErrorsAndDegreesOfFreedom() {
+    void pValueUsesWelchDegreesOfFreedom() {
         // t = 3 / sqrt(2) = 2.121 with Welch's df = 18, just beyond the 5 % critical value 2.101.
         double p = WelchTest.pValue(new WelchTest.Estimate(10, 1, 9),
                 new WelchTest.Estimate(13, 1, 9));
@@ -48,7 +48,7 @@ class WelchTestTest {
     }
 
     @Test
-    void pValueWithoutSpreadIsZeroForDifferentMeans() {
+    void pValueWithoutSpreadIsZero() {
         assertThat(WelchTest.pValue(new WelchTest.Estimate(5, 0, 4),
                 new WelchTest.Estimate(6, 0, 4))).isEqualTo(0.0);
     }

@@ -33,7 +33,7 @@ public final class SimulatedRuns {
     private SimulatedRuns() {
     }
 
-    /** Returns the folder that holds the run folders. */
+    /** Returns the parent folder of the run folders. */
     public static Path out() {
         return OUT;
     }
