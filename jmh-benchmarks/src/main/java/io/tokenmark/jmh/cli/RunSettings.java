@@ -6,11 +6,7 @@ import io.tokenmark.core.report.OutputLayout;
 import io.tokenmark.core.sampler.LoadPoint;
 import io.tokenmark.core.sampler.Sweep;
 import io.tokenmark.core.workload.WorkloadFactory;
-import io.tokenmark.simulator.profile.Profiles;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The validated settings of one {@code tokenmark run}: target, load, workload, limits and where

@@ -3,11 +3,11 @@ package io.tokenmark.jmh.cli;
 import io.tokenmark.simulator.cli.SimulatorCommand;
 import java.io.PrintWriter;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The main class of {@code tokenmark.jar}:

@@ -8,6 +8,7 @@ import io.tokenmark.core.report.RequestLogEntry;
 import io.tokenmark.core.report.RequestLogReader;
 import io.tokenmark.core.report.RunMetadata;
 import io.tokenmark.core.report.SummaryReader;
+import io.tokenmark.jmh.testing.CliRunner;
 import io.tokenmark.simulator.Simulator;
 import io.tokenmark.simulator.SimulatorOptions;
 import io.tokenmark.simulator.profile.Profiles;
@@ -25,7 +26,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import io.tokenmark.jmh.testing.CliRunner;
 
 /**
  * {@code tokenmark run} end to end in this JVM, against the embedded simulator or a simulator

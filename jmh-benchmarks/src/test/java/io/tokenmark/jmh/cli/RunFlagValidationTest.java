@@ -2,6 +2,7 @@ package io.tokenmark.jmh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmark.jmh.testing.CliRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import io.tokenmark.jmh.testing.CliRunner;
 
 /**
  * Every invalid value of every {@code run} flag, through the command line: the command exits with

@@ -6,8 +6,8 @@ import io.tokenmark.jmh.testing.CliRunner;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /** The help text of {@code tokenmark run}: every flag states what it sets, its unit and default. */
 class RunHelpTest {
