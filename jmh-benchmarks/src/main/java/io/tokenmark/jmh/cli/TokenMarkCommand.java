@@ -64,7 +64,9 @@ public final class TokenMarkCommand implements Runnable {
     /** Returns the command line with every subcommand, printing to the context's console. */
     static CommandLine commandLine(CliContext context) {
         CommandLine commandLine = new CommandLine(new TokenMarkCommand(context));
-        commandLine.addSubcommand("simulate", new SimulatorCommand(context.environment()));
+        CommandLine simulate = new CommandLine(new SimulatorCommand(context.environment()));
+        simulate.getCommandSpec().name("simulate");
+        commandLine.addSubcommand("simulate", simulate);
         commandLine.setOut(context.out());
         commandLine.setErr(context.err());
         commandLine.setParameterExceptionHandler(TokenMarkCommand::reportInvalidArguments);

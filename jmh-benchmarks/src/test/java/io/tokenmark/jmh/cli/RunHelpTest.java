@@ -67,6 +67,14 @@ class RunHelpTest {
     }
 
     @Test
+    void simulateHelpUsesSubcommandName() {
+        CliRunner.Result result = CliRunner.run("simulate", "--help");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.out()).startsWith("Usage: tokenmark simulate ").contains("--profile");
+    }
+
+    @Test
     void versionNamesTokenMarkAndJvm() {
         CliRunner.Result result = CliRunner.run("--version");
 
