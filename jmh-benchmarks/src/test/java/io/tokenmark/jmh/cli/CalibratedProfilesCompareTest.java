@@ -54,7 +54,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * simulated time, so the 15 % tolerance needs a machine whose cores are not busy with other work;
  * the test then takes about a minute. On a 2-core machine with a load average of 4 to 8 from
  * other processes, requests reached the simulator up to 18 ms after the client wrote them, and
- * mean TTFT came out 16 % to 30 % high; even at a load average near 2, tp4pp2's mean TTFT at
+ * mean TTFT came out 16 % to 30 % high. Even at a load average near 2, tp4pp2's mean TTFT at
  * concurrency 1 and 100 was within 15 % in one run and up to 35 % high in the next. So the 15 %
  * checks are skipped, with the reason, when busy loops on every core, before and after the runs,
  * get less than {@value #MIN_CPU_SHARE} of the CPU time they ask for; the winner checks always
@@ -145,8 +145,8 @@ class CalibratedProfilesCompareTest {
         // NOTE: the TTFT of tp4pp2 at concurrency 50 is not checked. The profile's fit reaches
         // 2.20 s (published: 2.11 s) only in a closed loop whose next request arrives at the
         // instant the last one ends. With 0.5 ms between them, the second round of requests
-        // misses the engine step it was fitted to join and the mean rises to 2.40 s (+14 %),
-        // and runs through the real client measure 16 % to 22 % above the table.
+        // misses the engine step it was fitted to join, and the mean rises to 2.40 s (+14 %).
+        // Runs through the real client measured 16 % to 22 % above the table.
         if (!(profile.equals("tp4pp2") && row.concurrency() == 50)) {
             assertThat(ttftSeconds).as("mean TTFT (s)")
                     .isCloseTo(row.meanTtftSeconds(), within(TOLERANCE * row.meanTtftSeconds()));
@@ -160,8 +160,8 @@ class CalibratedProfilesCompareTest {
 
     /**
      * Runs one busy loop per core for 300 ms and returns the share of the elapsed time, summed
-     * over the loops, that they got on a CPU: about 1 on an idle machine, lower when other
-     * processes compete for the cores.
+     * over the loops, that they got on a CPU. It is about 1 on an idle machine and lower when
+     * other processes compete for the cores.
      */
     private static double cpuShareOfBusyLoops() throws InterruptedException {
         int cores = Runtime.getRuntime().availableProcessors();
