@@ -33,6 +33,11 @@ final class PerfArgs {
         }
     }
 
+    /** Returns a text option. */
+    String text(String flag, String defaultValue) {
+        return values.getOrDefault(flag, defaultValue);
+    }
+
     /** Returns a positive integer option. */
     int positiveInt(String flag, int defaultValue) {
         String text = values.get(flag);
