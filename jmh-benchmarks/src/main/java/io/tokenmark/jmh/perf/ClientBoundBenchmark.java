@@ -101,6 +101,7 @@ public final class ClientBoundBenchmark {
                 .add(Figure.info("light run event-loop busy share",
                         light.written().clientHealth().eventLoopBusyShare(), ""))
                 .print(out);
+        MachineDescription.printLoadAverage(out, "end");
     }
 
     /** Runs the overloaded point into {@code folder}/overloaded. */

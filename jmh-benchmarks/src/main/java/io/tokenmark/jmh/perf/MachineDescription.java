@@ -27,13 +27,21 @@ public final class MachineDescription {
                 + System.getProperty("java.runtime.version") + " ("
                 + System.getProperty("java.vendor") + "), max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+        printLoadAverage(out, "start");
+    }
+
+    /**
+     * Prints the one-minute load average, such as {@code machine: load average (1 min) at end
+     * 1.05}; call it after the figures to show whether the load changed during the run.
+     */
+    public static void printLoadAverage(PrintStream out, String when) {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        out.println("machine: load average (1 min) at start "
+        out.println("machine: load average (1 min) at " + when + " "
                 + (load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load)));
         out.flush();
     }
 
-    /** Returns the first {@code model name} of {@code /proc/cpuinfo}, or the architecture. */
+    /** Returns the first {@code model name} of {@code /proc/cpuinfo}, or says it is unknown. */
     static String cpuModel() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
@@ -43,7 +51,7 @@ public final class MachineDescription {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // Not Linux, or not readable: the architecture is the best remaining description.
+            // Not Linux, or not readable: the os line still names the architecture.
         }
         return "CPU model unknown";
     }

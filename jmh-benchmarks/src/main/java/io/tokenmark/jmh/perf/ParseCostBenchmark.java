@@ -82,6 +82,7 @@ public final class ParseCostBenchmark {
         table.add(Figure.info("thread CPU time per token event oneEventPerRead,"
                 + " retainText=false", cpuNanosPerEvent(), "ns"));
         table.print(out);
+        MachineDescription.printLoadAverage(out, "end");
     }
 
     /** Returns the median thread CPU time per token event over blocks of events, in ns. */

@@ -130,6 +130,7 @@ public final class ScaleBenchmark {
                 result.collections(), result.collectionMillis(),
                 mib(result.peakResidentBytes()));
         figures(result).print(out);
+        MachineDescription.printLoadAverage(out, "end");
     }
 
     static Result measure(Settings settings) throws InterruptedException, IOException {

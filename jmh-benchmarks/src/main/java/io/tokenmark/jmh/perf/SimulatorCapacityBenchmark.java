@@ -109,6 +109,7 @@ public final class SimulatorCapacityBenchmark {
                 (double) result.generatorCpuNanos() / result.windowNanos(),
                 result.failedConnects());
         figures(settings, result).print(out);
+        MachineDescription.printLoadAverage(out, "end");
     }
 
     static Result measure(Settings settings) throws InterruptedException {

@@ -125,6 +125,7 @@ public final class ThroughputCeilingBenchmark {
             levels.add(level);
         }
         figures(levels).print(out);
+        MachineDescription.printLoadAverage(out, "end");
     }
 
     /** Keeps {@code streams} streams in flight and measures one window. */

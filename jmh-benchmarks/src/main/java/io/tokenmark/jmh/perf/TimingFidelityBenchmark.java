@@ -27,7 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Method.</b> For each stream count N, a fresh simulator with the {@code fixed} profile
  * (first token after {@code --ttft-ms}, then one token event every {@code --itl-ms}) and a fresh
  * {@link NettyInferenceClient} run N requests of {@code --tokens} token events each
- * ({@code max_tokens} with {@code ignore_eos}), all in flight together. Their starts are spread
+ * ({@code max_tokens} with {@code ignore_eos}), all in flight together. The client has
+ * {@code --io-threads} event loops, by default one fewer than the processors (at least one), so
+ * that the simulator's event loop keeps a core of its own. Their starts are spread
  * evenly over one inter-token interval, so token events arrive at a steady rate of
  * N / ITL instead of in bursts. A warm-up round of the same shape, at most 1,000 streams and 20
  * tokens, runs first so that both sides are compiled. Each request carries its own
@@ -74,7 +76,8 @@ public final class TimingFidelityBenchmark {
                     parsed.positiveDouble("--itl-ms", TARGET_ITL_MILLIS),
                     parsed.positiveDouble("--ttft-ms", 50),
                     parsed.positiveInt("--tokens", 100),
-                    parsed.positiveInt("--io-threads", Runtime.getRuntime().availableProcessors()));
+                    parsed.positiveInt("--io-threads",
+                            Math.max(1, Runtime.getRuntime().availableProcessors() - 1)));
         }
     }
 
@@ -111,6 +114,7 @@ public final class TimingFidelityBenchmark {
             levels.add(level);
         }
         figures(settings, levels).print(out);
+        MachineDescription.printLoadAverage(out, "end");
     }
 
     /** Runs one stream count: a warm-up round, then the measured round. */
