@@ -41,8 +41,8 @@ import java.util.Set;
  *   <li><b>light:</b> the {@code fixed} profile (20 ms to the first token, then 10 ms between
  *       tokens), 200 requests of 10 token events at 100 requests per second.</li>
  * </ul>
- * Each run prints its console table. The figures say whether each run's summary, read back from
- * its {@code summary-<point>.json}, is flagged client-bound, and its busy share.
+ * Each run prints its console table. The figures are, for each run, whether its summary, read back
+ * from its {@code summary-<point>.json}, is flagged client-bound, and its busy share.
  *
  * <pre>
  * java -cp CLASSPATH io.tokenmark.jmh.perf.ClientBoundBenchmark [--requests 3000]

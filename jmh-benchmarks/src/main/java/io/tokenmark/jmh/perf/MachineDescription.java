@@ -41,7 +41,7 @@ public final class MachineDescription {
         out.flush();
     }
 
-    /** Returns the first {@code model name} of {@code /proc/cpuinfo}, or says it is unknown. */
+    /** Returns the first {@code model name} of {@code /proc/cpuinfo}, or {@code CPU model unknown}. */
     static String cpuModel() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));

@@ -94,6 +94,7 @@ public final class ParseCostBenchmark {
         SseChunkDecodeBenchmark benchmark = new SseChunkDecodeBenchmark();
         benchmark.retainText = false;
         benchmark.setUp();
+
         int blocks = 30;
         int warmupBlocks = 10;
         int events = 200_000;
@@ -113,6 +114,7 @@ public final class ParseCostBenchmark {
         } finally {
             benchmark.tearDown();
         }
+
         if (sink == 0) {
             throw new IllegalStateException("the CPU-time loop decoded no token event");
         }

@@ -2,7 +2,7 @@ package io.tokenmark.jmh.perf;
 
 import java.util.function.Function;
 
-/** What every benchmark's {@code main} does first: quiet logging and validated settings. */
+/** The first steps of every benchmark's {@code main}: quiet logging and validated settings. */
 final class PerfMain {
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 

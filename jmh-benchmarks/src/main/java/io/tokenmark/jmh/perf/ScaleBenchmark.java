@@ -21,8 +21,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Scale and schedule lag: an open-loop run that holds 10,000 concurrent streams in one client
- * JVM with a heap of at most 1 GiB, and the schedule lag its dispatcher achieves meanwhile.
+ * Scale and schedule lag: an open-loop run that keeps 10,000 concurrent streams open in one
+ * client JVM with a heap of at most 1 GiB, and the schedule lag its dispatcher achieves
+ * meanwhile.
  *
  * <p><b>Method.</b> A simulator in a child JVM ({@link SimulatorProcess}, {@code fixed} profile)
  * streams {@code --tokens} token events per request, one every {@code --itl-ms} after
@@ -85,7 +86,7 @@ public final class ScaleBenchmark {
     }
 
     /**
-     * What the run measured.
+     * The measurements of one run.
      *
      * @param summary the point's summary, as every run writes it
      * @param outcome how the point ended

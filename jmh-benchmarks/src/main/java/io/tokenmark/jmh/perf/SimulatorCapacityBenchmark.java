@@ -70,7 +70,7 @@ public final class SimulatorCapacityBenchmark {
     }
 
     /**
-     * What the window measured.
+     * The measurements of one window.
      *
      * @param openStreams streams open at the end of the window
      * @param events events received in the window
@@ -147,9 +147,12 @@ public final class SimulatorCapacityBenchmark {
             Thread.sleep(settings.seconds() * 1000L);
 
             long wall = System.nanoTime() - wall0;
-            return new Result(generator.openStreams(), generator.events() - events0, wall,
-                    simulatorLoop.cpuNanos() - simulator0, generatorLoop.cpuNanos() - generator0,
-                    generator.failedConnects());
+            Result result = new Result(generator.openStreams(), generator.events() - events0,
+                    wall, simulatorLoop.cpuNanos() - simulator0,
+                    generatorLoop.cpuNanos() - generator0, generator.failedConnects());
+            // The server closes the streams first, so that it logs no reset connections.
+            simulator.close();
+            return result;
         }
     }
 

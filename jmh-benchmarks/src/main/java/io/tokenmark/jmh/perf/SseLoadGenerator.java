@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A load generator much lighter than the TokenMark client, for measuring what the simulator
- * alone can serve: each connection sends one prepared streaming request and then only counts
+ * alone can serve. Each connection sends one prepared streaming request. It then only counts
  * the SSE events in the response bytes, without decoding HTTP, SSE or JSON.
  *
  * <p><b>Counting.</b> An SSE event ends with a blank line, which the simulator writes as
@@ -148,8 +148,9 @@ final class SseLoadGenerator implements AutoCloseable {
                 ByteBuf bytes = (ByteBuf) msg;
                 int index = bytes.readerIndex();
                 int end = bytes.writerIndex();
-                // Position of the latest LF and whether it still waits for a partner; an LF
-                // that ended the previous read sits just before this read's first byte.
+                // Position of the latest LF, and whether it still waits for a partner. An LF
+                // that ended the previous read counts as sitting just before this read's first
+                // byte.
                 int previousLf = index - 1;
                 boolean previousUnpaired = unpairedLfAtEnd;
                 int found = 0;

@@ -63,7 +63,7 @@ public final class ThroughputCeilingBenchmark {
     }
 
     /**
-     * What one stream count measured over the window.
+     * The measurements of one stream count over its window.
      *
      * @param streams streams kept in flight
      * @param events token events the client received in the window
@@ -167,6 +167,8 @@ public final class ThroughputCeilingBenchmark {
             double busyShare = (double) (client.busyNanos() - busy0)
                     / (wall * (double) client.ioThreads());
             loop.stop();
+            // The server closes the streams first, so that it logs no reset connections.
+            simulator.close();
             return new Level(streams, events, wall, clientCpu, simulatorCpu, processCpu,
                     busyShare, loop.failed.get());
         }

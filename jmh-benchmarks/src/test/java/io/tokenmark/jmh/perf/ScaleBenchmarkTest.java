@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ScaleBenchmarkTest {
     @Test
-    void smallRunCountsStreamsAndLagInChildSimulator() throws Exception {
+    void smallRunCountsStreamsAndLag() throws Exception {
         ScaleBenchmark.Settings settings = new ScaleBenchmark.Settings(100, 30, 20, 5, 20, 10, 1);
 
         ScaleBenchmark.Result result = ScaleBenchmark.measure(settings);

@@ -60,7 +60,7 @@ class SseLoadGeneratorTest {
             for (int i = 0; i < streams; i++) {
                 generator.openStream();
             }
-            // Role chunk, the token events and [DONE]; the request asks for no usage chunk.
+            // Role chunk, the token events and [DONE]; the request does not request a usage chunk.
             long expected = streams * (1 + tokens + 1L);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (generator.events() < expected && System.nanoTime() < deadline) {

@@ -105,7 +105,7 @@ class TimingFidelityBenchmarkTest {
     }
 
     @Test
-    void targetAppliesOnlyAtThousandStreamsAndTwentyMillis() {
+    void targetAppliesOnlyAtTargetLevel() {
         SignedSamples errors = new SignedSamples();
         errors.add(50_000);
         TimingFidelityBenchmark.Settings settings =
