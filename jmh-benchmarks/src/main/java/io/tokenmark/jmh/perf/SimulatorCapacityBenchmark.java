@@ -84,6 +84,19 @@ public final class SimulatorCapacityBenchmark {
         double eventsPerSecond() {
             return events * 1e9 / windowNanos;
         }
+
+        /** CPU time of the simulator's thread per event, in µs. */
+        double simulatorCpuMicrosPerEvent() {
+            return events == 0 ? Double.NaN : simulatorCpuNanos / 1000.0 / events;
+        }
+
+        /**
+         * Events per second the simulator's thread would serve with a core to itself at the
+         * measured CPU cost per event: an estimate, since the cost per event changes with load.
+         */
+        double oneCoreEventsPerSecondEstimate() {
+            return simulatorCpuNanos == 0 ? Double.NaN : events * 1e9 / simulatorCpuNanos;
+        }
     }
 
     private SimulatorCapacityBenchmark() {
@@ -167,6 +180,10 @@ public final class SimulatorCapacityBenchmark {
                 .add(Figure.info("simulator thread CPU share",
                         (double) result.simulatorCpuNanos() / result.windowNanos(), ""))
                 .add(Figure.info("load generator thread CPU share",
-                        (double) result.generatorCpuNanos() / result.windowNanos(), ""));
+                        (double) result.generatorCpuNanos() / result.windowNanos(), ""))
+                .add(Figure.info("simulator thread CPU time per token event",
+                        result.simulatorCpuMicrosPerEvent(), "µs"))
+                .add(Figure.info("one simulator core at that CPU cost (estimate)",
+                        result.oneCoreEventsPerSecondEstimate(), "events/s"));
     }
 }

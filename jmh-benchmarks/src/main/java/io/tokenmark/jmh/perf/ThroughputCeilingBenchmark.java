@@ -97,6 +97,15 @@ public final class ThroughputCeilingBenchmark {
         double simulatorCpuShare() {
             return (double) simulatorCpuNanos / windowNanos;
         }
+
+        /**
+         * Events per second one fully used I/O thread would ingest at the measured CPU cost per
+         * event: an estimate that ignores what changes with load, such as several events per
+         * read.
+         */
+        double oneThreadEventsPerSecondEstimate() {
+            return clientIoCpuNanos == 0 ? Double.NaN : events * 1e9 / clientIoCpuNanos;
+        }
     }
 
     private ThroughputCeilingBenchmark() {
@@ -187,6 +196,8 @@ public final class ThroughputCeilingBenchmark {
                     level.processMinusSimulatorMicrosPer1000(), "µs"));
             table.add(Figure.info("simulator thread CPU share" + at, level.simulatorCpuShare(),
                     ""));
+            table.add(Figure.info("one client I/O thread at that CPU cost (estimate)" + at,
+                    level.oneThreadEventsPerSecondEstimate(), "events/s"));
             if (!(level.eventsPerSecond() <= best)) {
                 best = level.eventsPerSecond();
             }

@@ -15,6 +15,16 @@ class SimulatorCapacityBenchmarkTest {
     }
 
     @Test
+    void resultDerivesCostPerEvent() {
+        SimulatorCapacityBenchmark.Result result = new SimulatorCapacityBenchmark.Result(
+                5000, 100_000, 1_000_000_000L, 500_000_000L, 200_000_000L, 0);
+
+        assertThat(result.eventsPerSecond()).isEqualTo(100_000);
+        assertThat(result.simulatorCpuMicrosPerEvent()).isEqualTo(5.0);
+        assertThat(result.oneCoreEventsPerSecondEstimate()).isEqualTo(200_000);
+    }
+
+    @Test
     void smallRunKeepsEveryStreamOpen() throws InterruptedException {
         SimulatorCapacityBenchmark.Settings settings =
                 new SimulatorCapacityBenchmark.Settings(6, 10, 5, 1, 1, 1);

@@ -15,6 +15,7 @@ class ThroughputCeilingBenchmarkTest {
         assertThat(level.clientIoCpuMicrosPer1000()).isEqualTo(2_000);
         assertThat(level.processMinusSimulatorMicrosPer1000()).isEqualTo(2_666.6666, within());
         assertThat(level.simulatorCpuShare()).isEqualTo(0.5);
+        assertThat(level.oneThreadEventsPerSecondEstimate()).isEqualTo(500_000);
     }
 
     private static org.assertj.core.data.Offset<Double> within() {

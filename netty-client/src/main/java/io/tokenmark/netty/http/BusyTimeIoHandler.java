@@ -21,8 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link IoHandlerContext#reportActiveIoTime} when the context requests it, which this wrapper
  * does.
  * The task part is the time from the end of one {@code run} to the start of the next. That is two
- * {@link System#nanoTime()} calls per loop iteration here and two in the wrapped handler, never
- * one per token event, and no system call on Linux, where {@code nanoTime} reads the vDSO clock.
+ * {@link System#nanoTime()} calls per loop iteration here and two more in the wrapped handler
+ * when channels were ready, never one per token event. On Linux with the usual {@code tsc} or
+ * {@code kvm-clock} clock source, {@code nanoTime} reads the clock through the vDSO, without a
+ * system call.
  *
  * <p><b>Accuracy.</b> A segment is added when it ends, so a reader misses the segment in
  * progress: at most one loop iteration. The count is wall time on the loop thread, so it also
