@@ -27,13 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Method.</b> A simulator in a child JVM ({@link SimulatorProcess}, {@code fixed} profile)
  * streams {@code --tokens} token events per request, one every {@code --itl-ms} after
- * {@code --ttft-ms}: 10.05 s per stream by default. The client JVM (this one, started with
+ * {@code --ttft-ms}: 11.05 s per stream by default. The client JVM (this one, started with
  * {@code -Xmx1g}) runs one open-loop point of the core sampler at {@code --rate} requests per
- * second with Poisson arrivals (seed 42). At 1,000 requests per second, about 10,050 streams are
- * in flight once the first ones end. The first {@code --warmup-requests} (10,000: the first ten
- * seconds) are the ramp. They open one connection each, since no stream has ended yet, and are
- * flagged warm-up. The {@code --requests} measured ones that follow arrive while about 10,000
- * streams run and reuse the connections that ending streams release. A stream counts as
+ * second with Poisson arrivals (seed 42). At 1,000 requests per second, about 11,050 streams are
+ * in flight once the first ones end, a margin over 10,000 for arrivals that leave late. The
+ * first {@code --warmup-requests} (11,000: the first eleven seconds) are the ramp. They open one
+ * connection each, since almost no stream has ended yet, and are flagged warm-up. The
+ * {@code --requests} measured ones that follow arrive while about 11,000 streams run and mostly
+ * reuse the connections that ending streams release. A stream counts as
  * concurrent from its response headers to its end ({@link StreamCountingClient}); the garbage
  * collectors report the heap in use after each collection.
  *
@@ -46,7 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java -Xmx1g -cp CLASSPATH io.tokenmark.jmh.perf.ScaleBenchmark [--rate 1000]
- *     [--requests 6000] [--warmup-requests 10000] [--tokens 41] [--itl-ms 250]
+ *     [--requests 6000] [--warmup-requests 11000] [--tokens 45] [--itl-ms 250]
  *     [--ttft-ms 50] [--io-threads N]
  * </pre>
  *
@@ -71,8 +72,8 @@ public final class ScaleBenchmark {
             return new Settings(
                     parsed.positiveDouble("--rate", 1000),
                     parsed.positiveInt("--requests", 6000),
-                    parsed.positiveInt("--warmup-requests", 10_000),
-                    parsed.positiveInt("--tokens", 41),
+                    parsed.positiveInt("--warmup-requests", 11_000),
+                    parsed.positiveInt("--tokens", 45),
                     parsed.positiveDouble("--itl-ms", 250),
                     parsed.positiveDouble("--ttft-ms", 50),
                     parsed.positiveInt("--io-threads",

@@ -2,6 +2,8 @@ package io.tokenmark.jmh.perf;
 
 import io.tokenmark.simulator.Simulator;
 import io.tokenmark.simulator.SimulatorOptions;
+import io.tokenmark.simulator.engine.BatchingProfile;
+import io.tokenmark.simulator.engine.EngineProfile;
 import io.tokenmark.simulator.profile.Profiles;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -14,23 +16,32 @@ import java.util.concurrent.locks.LockSupport;
  * number of concurrent streams and a token-event rate, so that it is not the bottleneck when the
  * client is measured.
  *
- * <p><b>Method.</b> An in-process simulator with the {@code fixed} profile (first token after
- * {@code --ttft-ms}, then one token event every {@code --itl-ms}) serves {@code --streams}
- * streams, opened evenly over {@code --ramp-seconds} by an {@link SseLoadGenerator}: one
+ * <p><b>Method.</b> An in-process simulator serves {@code --streams} streams with one token
+ * event per stream every {@code --itl-ms}, in one of two engines ({@code --engine}):
+ * <ul>
+ *   <li>{@code batching} (default): a continuous-batching engine whose step lasts the ITL
+ *       whatever it holds, with room for 65,536 sequences. Each step emits a token event for
+ *       every running stream at once, as a batching server such as vLLM does;</li>
+ *   <li>{@code fixed}: the {@code fixed} profile, first token after {@code --ttft-ms}, then
+ *       each stream on a timeline of its own, so token events are spread evenly in time and
+ *       the simulator wakes up for nearly every one.</li>
+ * </ul>
+ * The streams are opened evenly over {@code --ramp-seconds} by an {@link SseLoadGenerator}: one
  * connection and one request per stream, long enough to outlast the run, and a single
  * event-loop thread that only counts events. The demanded rate is streams ÷ ITL (5,000 ÷ 25 ms
  * = 200,000 token events per second). After the ramp and {@code --warmup-seconds}, the run counts
  * the events received in {@code --seconds} and the CPU time of the simulator's thread
- * ({@code tokenmark-simulator-*}) and of the generator's. The simulator keeps each stream on its
- * nominal timeline and re-anchors a stream only when it falls more than 10 ms behind, so a
- * simulator that cannot keep up delivers less than the demanded rate.
+ * ({@code tokenmark-simulator-*}) and of the generator's. A simulator that cannot keep up
+ * delivers less than the demanded rate: its steps last longer than the ITL, or its streams
+ * fall behind their timelines.
  *
  * <p><b>Target:</b> at least 5,000 concurrent streams and 200,000 token events per second from
  * the one simulator thread.
  *
  * <pre>
  * java -cp CLASSPATH io.tokenmark.jmh.perf.SimulatorCapacityBenchmark [--streams 5000]
- *     [--itl-ms 25] [--ttft-ms 10] [--ramp-seconds 2] [--warmup-seconds 3] [--seconds 5]
+ *     [--itl-ms 25] [--engine batching|fixed] [--ttft-ms 10] [--ramp-seconds 2]
+ *     [--warmup-seconds 3] [--seconds 5]
  * </pre>
  *
  * <p><b>Caveat:</b> the generator shares the host; on a 2-core machine it takes most of the
@@ -44,14 +55,20 @@ public final class SimulatorCapacityBenchmark {
     static final double TARGET_EVENTS_PER_SECOND = 200_000;
 
     /** The settings of one run; see the class documentation for their meaning. */
-    record Settings(int streams, double itlMillis, double ttftMillis, int rampSeconds,
-            int warmupSeconds, int seconds) {
+    record Settings(int streams, double itlMillis, boolean batching, double ttftMillis,
+            int rampSeconds, int warmupSeconds, int seconds) {
         static Settings parse(String[] args) {
-            PerfArgs parsed = new PerfArgs(args, Set.of("--streams", "--itl-ms", "--ttft-ms",
-                    "--ramp-seconds", "--warmup-seconds", "--seconds"));
+            PerfArgs parsed = new PerfArgs(args, Set.of("--streams", "--itl-ms", "--engine",
+                    "--ttft-ms", "--ramp-seconds", "--warmup-seconds", "--seconds"));
+            String engine = parsed.text("--engine", "batching");
+            if (!engine.equals("batching") && !engine.equals("fixed")) {
+                throw new IllegalArgumentException("invalid --engine '" + engine
+                        + "': use batching or fixed");
+            }
             return new Settings(
                     parsed.positiveInt("--streams", 5000),
                     parsed.positiveDouble("--itl-ms", 25),
+                    engine.equals("batching"),
                     parsed.positiveDouble("--ttft-ms", 10),
                     parsed.positiveInt("--ramp-seconds", 2),
                     parsed.positiveInt("--warmup-seconds", 3),
@@ -107,10 +124,11 @@ public final class SimulatorCapacityBenchmark {
         PrintStream out = System.out;
         MachineDescription.print(out);
         out.printf(Locale.ROOT, "settings: %,d streams, %.1f ms between tokens (demanded %,.0f"
-                        + " token events/s), first token after %.1f ms, %d s ramp, %d s warm-up,"
-                        + " %d s window, %,d token events per request%n",
+                        + " token events/s), %s engine, first token after %.1f ms (fixed engine),"
+                        + " %d s ramp, %d s warm-up, %d s window, %,d token events per request%n",
                 settings.streams(), settings.itlMillis(), settings.demandedEventsPerSecond(),
-                settings.ttftMillis(), settings.rampSeconds(), settings.warmupSeconds(),
+                settings.batching() ? "batching" : "fixed", settings.ttftMillis(),
+                settings.rampSeconds(), settings.warmupSeconds(),
                 settings.seconds(), settings.tokensPerRequest());
 
         Result result = measure(settings);
@@ -127,8 +145,7 @@ public final class SimulatorCapacityBenchmark {
 
     static Result measure(Settings settings) throws InterruptedException {
         SimulatorOptions options = SimulatorOptions.builder()
-                .profile(Profiles.fixed(Duration.ofNanos(Math.round(settings.ttftMillis() * 1e6)),
-                        Duration.ofNanos(Math.round(settings.itlMillis() * 1e6))))
+                .profile(profile(settings))
                 .groundTruthCapacity(0)
                 .build();
         try (Simulator simulator = Simulator.start(options);
@@ -167,6 +184,23 @@ public final class SimulatorCapacityBenchmark {
             simulator.close();
             return result;
         }
+    }
+
+    /** Returns the engine profile the settings name. */
+    static EngineProfile profile(Settings settings) {
+        if (!settings.batching()) {
+            return Profiles.fixed(Duration.ofNanos(Math.round(settings.ttftMillis() * 1e6)),
+                    Duration.ofNanos(Math.round(settings.itlMillis() * 1e6)));
+        }
+        return BatchingProfile.builder("capacity")
+                .description("steps of " + settings.itlMillis() + " ms, up to 65,536 sequences,"
+                        + " no prefill cost")
+                .maxRunningSequences(65_536)
+                .maxBatchedTokens(1 << 24)
+                .kvCacheTokens(1L << 40)
+                .maxModelTokens(1 << 20)
+                .stepBaseNanos(settings.itlMillis() * 1e6)
+                .build();
     }
 
     static FigureTable figures(Settings settings, Result result) {

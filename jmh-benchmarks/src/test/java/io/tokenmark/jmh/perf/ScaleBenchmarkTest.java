@@ -24,9 +24,9 @@ class ScaleBenchmarkTest {
 
     @Test
     void streamLengthIsFirstTokenPlusGaps() {
-        ScaleBenchmark.Settings settings = new ScaleBenchmark.Settings(1000, 6000, 10_000, 41,
+        ScaleBenchmark.Settings settings = new ScaleBenchmark.Settings(1000, 6000, 11_000, 45,
                 250, 50, 1);
 
-        assertThat(settings.streamSeconds()).isEqualTo(10.05);
+        assertThat(settings.streamSeconds()).isEqualTo(11.05);
     }
 }

@@ -1,14 +1,17 @@
 package io.tokenmark.jmh.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SimulatorCapacityBenchmarkTest {
     @Test
     void demandedRateIsStreamsOverInterval() {
         SimulatorCapacityBenchmark.Settings settings =
-                new SimulatorCapacityBenchmark.Settings(5000, 25, 10, 2, 3, 5);
+                new SimulatorCapacityBenchmark.Settings(5000, 25, true, 10, 2, 3, 5);
 
         assertThat(settings.demandedEventsPerSecond()).isEqualTo(200_000);
         assertThat(settings.tokensPerRequest()).isEqualTo(810);
@@ -24,10 +27,11 @@ class SimulatorCapacityBenchmarkTest {
         assertThat(result.oneCoreEventsPerSecondEstimate()).isEqualTo(200_000);
     }
 
-    @Test
-    void smallRunKeepsEveryStreamOpen() throws InterruptedException {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void smallRunKeepsEveryStreamOpen(boolean batching) throws InterruptedException {
         SimulatorCapacityBenchmark.Settings settings =
-                new SimulatorCapacityBenchmark.Settings(6, 10, 5, 1, 1, 1);
+                new SimulatorCapacityBenchmark.Settings(6, 10, batching, 5, 1, 1, 1);
 
         SimulatorCapacityBenchmark.Result result = SimulatorCapacityBenchmark.measure(settings);
 
@@ -35,5 +39,13 @@ class SimulatorCapacityBenchmarkTest {
         assertThat(result.failedConnects()).isZero();
         assertThat(result.events()).isPositive();
         assertThat(result.simulatorCpuNanos()).isPositive();
+    }
+
+    @Test
+    void unknownEngineIsRejected() {
+        assertThatThrownBy(() -> SimulatorCapacityBenchmark.Settings.parse(
+                new String[] {"--engine", "fast"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid --engine 'fast'");
     }
 }
