@@ -4,6 +4,7 @@ import io.tokenmark.core.metric.MetricsRecorder;
 import io.tokenmark.core.metric.RequestRecord;
 import io.tokenmark.core.report.RequestLogWriter;
 import io.tokenmark.core.tokenizer.TokenCountResolver;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +57,24 @@ public final class RecordPipeline implements AutoCloseable {
      * @param metrics the point's recorder
      */
     public PointSink sinkFor(String pointLabel, MetricsRecorder metrics) {
-        return new PointSink(Objects.requireNonNull(pointLabel, "pointLabel"),
-                Objects.requireNonNull(metrics, "metrics"));
+        return sinkFor(pointLabel, List.of(Objects.requireNonNull(metrics, "metrics")));
+    }
+
+    /**
+     * Returns a sink whose records go to several recorders, for a harness that summarizes the
+     * same requests over more than one window, such as each JMH iteration and the whole trial.
+     *
+     * @param pointLabel written with each record, such as {@code c16}
+     * @param recorders the recorders each record is added to, in order; at least one
+     * @throws IllegalArgumentException if {@code recorders} is empty
+     */
+    public PointSink sinkFor(String pointLabel, List<MetricsRecorder> recorders) {
+        Objects.requireNonNull(pointLabel, "pointLabel");
+        if (recorders.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no recorder for point " + pointLabel + ": give at least one");
+        }
+        return new PointSink(pointLabel, List.copyOf(recorders));
     }
 
     /**
@@ -125,7 +142,9 @@ public final class RecordPipeline implements AutoCloseable {
     private void process(Item item) {
         try {
             RequestRecord record = resolver == null ? item.record : resolver.resolve(item.record);
-            item.sink.metrics.record(record);
+            for (MetricsRecorder metrics : item.sink.recorders) {
+                metrics.record(record);
+            }
             if (requestLog != null) {
                 requestLog.write(item.sink.label, record);
             }
@@ -146,11 +165,11 @@ public final class RecordPipeline implements AutoCloseable {
     /** The record sink of one sweep point; see {@link RecordPipeline#sinkFor}. */
     public final class PointSink implements Consumer<RequestRecord> {
         private final String label;
-        private final MetricsRecorder metrics;
+        private final List<MetricsRecorder> recorders;
 
-        private PointSink(String label, MetricsRecorder metrics) {
+        private PointSink(String label, List<MetricsRecorder> recorders) {
             this.label = label;
-            this.metrics = metrics;
+            this.recorders = recorders;
         }
 
         /** Enqueues a finished record; never blocks. */
@@ -159,9 +178,9 @@ public final class RecordPipeline implements AutoCloseable {
             enqueue(new Item(this, record));
         }
 
-        /** Returns the point's recorder. */
+        /** Returns the point's recorder: the first one given. */
         public MetricsRecorder metrics() {
-            return metrics;
+            return recorders.get(0);
         }
     }
 
