@@ -27,9 +27,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * system call.
  *
  * <p><b>Accuracy.</b> A segment is added when it ends, so a reader misses the segment in
- * progress: at most one loop iteration. The count is wall time on the loop thread, so it also
- * includes time the operating system took the thread off its core while it was busy, which is
- * delay a stream sees all the same.
+ * progress: at most one loop iteration. The count is wall time on the loop thread. So it also
+ * includes time the operating system took the thread off its core while it was busy, which
+ * delays the streams just the same.
  *
  * <p><b>Threading:</b> the counters are written by the event-loop thread only and read from any
  * thread.
