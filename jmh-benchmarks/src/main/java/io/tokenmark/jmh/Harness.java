@@ -3,6 +3,7 @@ package io.tokenmark.jmh;
 import io.tokenmark.core.client.ApiKey;
 import io.tokenmark.core.client.ClientOptions;
 import io.tokenmark.core.client.InferenceClient;
+import io.tokenmark.core.client.IoThreadUsage;
 import io.tokenmark.core.metric.LoadDescription;
 import io.tokenmark.core.metric.MetricsRecorder;
 import io.tokenmark.core.metric.RequestRecord;
@@ -75,6 +76,9 @@ final class Harness implements AutoCloseable {
     private volatile Consumer<RequestRecord> sink = DROP;
     private MetricsRecorder iterationMetrics;
     private long iterationStartNanos;
+    private long iterationBusyStartNanos;
+    private long measuredBusyNanos;
+    private long measuredWallNanos;
     private int measuredIterations;
     private double measuredSeconds;
     private double windowStartMillis = Double.NaN;
@@ -153,6 +157,7 @@ final class Harness implements AutoCloseable {
      */
     void beginIteration(boolean measured) {
         iterationStartNanos = System.nanoTime();
+        iterationBusyStartNanos = busyNanos();
         if (!measured) {
             iterationMetrics = null;
             sink = DROP;
@@ -174,7 +179,11 @@ final class Harness implements AutoCloseable {
             return null;
         }
 
-        Summary summary = iterationMetrics.summarize(context());
+        long busy = busyNanos() - iterationBusyStartNanos;
+        long wall = endNanos - iterationStartNanos;
+        measuredBusyNanos += busy;
+        measuredWallNanos += wall;
+        Summary summary = iterationMetrics.summarize(context(busyShare(busy, wall)));
         iterationMetrics = null;
         if (!fixedCount) {
             summary = summary.toBuilder()
@@ -231,7 +240,8 @@ final class Harness implements AutoCloseable {
     }
 
     private Summary trialSummary() {
-        Summary summary = trialMetrics.summarize(context());
+        Summary summary = trialMetrics.summarize(
+                context(busyShare(measuredBusyNanos, measuredWallNanos)));
         List<String> caveats = new ArrayList<>(summary.caveats());
         caveats.add(String.format(Locale.ROOT, "JMH %s with %d measurement iterations: D is the"
                 + " sum of their durations. Requests that ended during warm-up or between"
@@ -243,8 +253,27 @@ final class Harness implements AutoCloseable {
                 .build();
     }
 
-    private SummaryContext context() {
-        return SummaryContext.of(load).withTargetSharesHost(simulator != null);
+    private SummaryContext context(double eventLoopBusyShare) {
+        return SummaryContext.of(load)
+                .withTargetSharesHost(simulator != null)
+                .withEventLoopBusyShare(eventLoopBusyShare);
+    }
+
+    /** Returns the client's cumulative I/O busy time, or 0 when it does not report one. */
+    private long busyNanos() {
+        return client instanceof IoThreadUsage ? ((IoThreadUsage) client).busyNanos() : 0;
+    }
+
+    /**
+     * Returns the share of the I/O threads' time spent busy over a wall-clock span, or
+     * {@code NaN} when the client does not report it.
+     */
+    private double busyShare(long busyNanos, long wallNanos) {
+        if (!(client instanceof IoThreadUsage) || wallNanos <= 0) {
+            return Double.NaN;
+        }
+        int threads = ((IoThreadUsage) client).ioThreads();
+        return Math.max(0, Math.min(1, (double) busyNanos / ((double) wallNanos * threads)));
     }
 
     private double millisSinceStart(long nanos) {

@@ -12,8 +12,10 @@ import java.util.stream.Collectors;
 
 /**
  * Formats a summary for the console in the layout of evalscope perf's summary table: one row per
- * evalscope key, in evalscope's order, then a percentile table, failures by error, the
- * client-bound warning and the caveats. The caller prints the returned text.
+ * evalscope key, in evalscope's order, then a percentile table and failures by error. The notes
+ * that follow are the client's own health (schedule lag, achieved against requested rate,
+ * event-loop busy share), the client-bound warning and the caveats. The caller prints the
+ * returned text.
  *
  * <p>Counts are integers; every other value has four decimals, as evalscope rounds them;
  * percentiles are in milliseconds with three decimals. A value that does not exist prints as
@@ -79,6 +81,7 @@ public final class ConsoleTable {
                     formatValue(summary.goodput()), summary.slo(),
                     percent(summary.sloAttainment())));
         }
+        text.append(clientHealthLine(summary)).append('\n');
         ClientHealth health = summary.clientHealth();
         if (health.clientBound()) {
             for (String reason : health.clientBoundReasons()) {
@@ -88,6 +91,27 @@ public final class ConsoleTable {
         for (String caveat : summary.caveats()) {
             text.append("Note: ").append(caveat).append('\n');
         }
+    }
+
+    /**
+     * Returns the line that reports the client's own health, such as {@code Client: schedule lag
+     * p99 0.042 ms, achieved 99.87 of 100.00 req/s requested, event-loop busy share 0.12}. A
+     * closed-loop point has no requested rate, and a client that does not measure its busy share
+     * prints {@code n/a}.
+     */
+    public static String clientHealthLine(Summary summary) {
+        ClientHealth health = summary.clientHealth();
+        double lagP99Millis = summary.stats(Metric.SCHEDULE_LAG).p99();
+        String rate = Double.isNaN(health.requestedRatePerSecond())
+                ? "achieved " + twoDecimals(health.achievedRatePerSecond()) + " req/s"
+                : "achieved " + twoDecimals(health.achievedRatePerSecond()) + " of "
+                        + twoDecimals(health.requestedRatePerSecond()) + " req/s requested";
+        return "Client: schedule lag p99 " + millis(lagP99Millis) + " ms, " + rate
+                + ", event-loop busy share " + twoDecimals(health.eventLoopBusyShare());
+    }
+
+    private static String twoDecimals(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2f", value) : NOT_AVAILABLE;
     }
 
     private static String formatValue(Object value) {

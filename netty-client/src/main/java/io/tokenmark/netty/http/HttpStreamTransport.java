@@ -97,6 +97,7 @@ public final class HttpStreamTransport implements AutoCloseable {
     private final String requestUri;
     private final boolean epoll;
     private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
+    private final List<BusyTimeIoHandler> ioHandlers = BusyTimeIoHandler.newRegistry();
     private volatile boolean closed;
 
     /**
@@ -130,9 +131,11 @@ public final class HttpStreamTransport implements AutoCloseable {
         }
 
         this.epoll = Epoll.isAvailable();
-        IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory transportHandlers =
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
-                new DefaultThreadFactory("tokenmark-io", true), ioHandlers);
+                new DefaultThreadFactory("tokenmark-io", true),
+                BusyTimeIoHandler.wrap(transportHandlers, ioHandlers));
 
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -159,6 +162,19 @@ public final class HttpStreamTransport implements AutoCloseable {
     /** Number of open connections, connecting ones included. */
     public int openConnections() {
         return pool.openConnections();
+    }
+
+    /**
+     * Returns the nanoseconds the event loops have been busy handling ready channels and running
+     * tasks since they started, summed over all loops; see {@link BusyTimeIoHandler}. Callable
+     * from any thread.
+     */
+    public long busyNanos() {
+        long sum = 0;
+        for (BusyTimeIoHandler handler : ioHandlers) {
+            sum += handler.busyNanos();
+        }
+        return sum;
     }
 
     /**

@@ -106,6 +106,23 @@ class OpenAiStreamReaderTest {
     }
 
     @Test
+    void readerReadsMembersInUnusualOrder() {
+        feed("{\"choices\":[{\"finish_reason\":\"stop\",\"delta\":{\"role\":\"assistant\","
+                + "\"reasoning\":\"r\",\"content\":\"a\"},\"index\":0}],\"model\":\"m\","
+                + "\"system_fingerprint\":\"fp\",\"usage\":{\"completion_tokens\":2,"
+                + "\"prompt_tokens\":9},\"id\":\"x\"}");
+        assertThat(calls).containsExactly("token#0 reasoning=r answer=a", "usage 9/2",
+                "finish stop");
+    }
+
+    @Test
+    void readerIgnoresNamesAtWrongLevel() {
+        feed("{\"id\":\"x\",\"content\":\"top\",\"choices\":[{\"index\":0,\"content\":\"choice\","
+                + "\"delta\":{\"text\":\"delta\",\"index\":0}}],\"finish_reason\":\"stop\"}");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void readerAcceptsUsageChunkWithEmptyChoices() {
         feed("{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}");
         assertThat(calls).containsExactly("usage 5/2");

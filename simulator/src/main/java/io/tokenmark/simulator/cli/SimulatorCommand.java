@@ -148,7 +148,12 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
 
-    SimulatorCommand(Map<String, String> environment) {
+    /**
+     * Creates the command, for {@link #main} or as a subcommand of another command line.
+     *
+     * @param environment the environment variables, which {@code --api-key-env} reads
+     */
+    public SimulatorCommand(Map<String, String> environment) {
         this.environment = environment;
     }
 
