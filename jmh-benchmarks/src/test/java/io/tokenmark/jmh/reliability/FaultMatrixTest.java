@@ -10,6 +10,7 @@ import io.tokenmark.core.report.RequestLogEntry;
 import io.tokenmark.core.report.RequestLogReader;
 import io.tokenmark.core.report.SummaryReader;
 import io.tokenmark.core.run.RunOutcome;
+import io.tokenmark.jmh.cli.TokenMarkCommand;
 import io.tokenmark.jmh.main.MainCommand;
 import io.tokenmark.netty.NettyInferenceClient;
 import io.tokenmark.simulator.Simulator;
@@ -232,6 +233,25 @@ class FaultMatrixTest {
             assertThat(line.error()).isEqualTo("connect_failed");
             assertThat(line.errorMessage()).contains("cannot resolve host name '" + host + "'");
         }
+    }
+
+    @Test
+    void cliRunExitsNonZeroWhenEveryRequestFails(@TempDir Path child) throws Exception {
+        int port = closedPort();
+
+        ChildJvm.Output output = ChildJvm.run(child, TokenMarkCommand.class, List.of("-Xmx512m"),
+                Map.of(), List.of("run", "--url", "http://127.0.0.1:" + port + "/v1",
+                        "--model", SimulatorOptions.DEFAULT_MODEL, "--concurrency", "2",
+                        "--number", "6", "--input-tokens", "16", "--output-tokens", "4",
+                        "--out", out.toString(), "--label", "cli", "--progress", "off"),
+                Duration.ofMinutes(2));
+
+        assertThat(output.exitCode()).as(output.console()).isEqualTo(1);
+        assertThat(output.stderr()).contains("every measured request failed (6 of 6;"
+                + " connect_failed: 6)");
+        assertThat(output.stderr()).contains("connection refused by 127.0.0.1:" + port);
+        assertThat(SummaryReader.readRunSummary(OutputLayout.of(out, "cli").runSummaryFile())
+                .get(0).failuresByError()).isEqualTo(Map.of("connect_failed", 6L));
     }
 
     @Test

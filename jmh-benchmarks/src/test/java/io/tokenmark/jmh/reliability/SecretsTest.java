@@ -10,6 +10,7 @@ import io.tokenmark.core.metric.RequestRecord;
 import io.tokenmark.core.report.OutputLayout;
 import io.tokenmark.core.metric.RequestRecorder;
 import io.tokenmark.core.workload.RequestSpec;
+import io.tokenmark.jmh.cli.TokenMarkCommand;
 import io.tokenmark.jmh.main.MainCommand;
 import io.tokenmark.netty.NettyInferenceClient;
 import io.tokenmark.simulator.Simulator;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -124,6 +126,101 @@ class SecretsTest {
         assertNoFileContainsCanary(out, 21);
         assertThat(Files.readString(OutputLayout.of(out, "quoted").requestsFile()))
                 .contains("Bearer [redacted]");
+    }
+
+    /**
+     * Runs {@code tokenmark run} in child JVMs logging at DEBUG level, with the canary key from
+     * {@code TOKENMARK_API_KEY} or from {@code --api-key-file}: against a simulator that requires
+     * the key, a server that quotes it in its 401 body (every request fails, exit status 1),
+     * and, with the key from the environment, a self-signed TLS server with {@code --insecure}
+     * and a closed port. Then {@code tokenmark report} writes the HTML report of every run. No
+     * console line and no file, the report included, may contain the key.
+     */
+    @ParameterizedTest(name = "key from {0}")
+    @ValueSource(strings = {"env", "file"})
+    void cliRunAndReportKeepKeyOut(String keySource) throws Exception {
+        Path out = folder.resolve("results");
+        Map<String, String> environment = Map.of();
+        List<String> keyArguments = List.of();
+        if (keySource.equals("env")) {
+            environment = Map.of(ApiKey.ENV_PRIMARY, canary);
+        } else {
+            Path keyFile = folder.resolve("api-key");
+            Files.writeString(keyFile, canary + "\n", StandardCharsets.UTF_8);
+            keyArguments = List.of("--api-key-file", keyFile.toString());
+        }
+        SSLContext tls = SelfSignedTls.serverContext(Files.createDirectories(folder.resolve("tls")));
+        List<ChildJvm.Output> outputs = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+
+        try (Simulator accepting = Simulator.start(SimulatorOptions.builder()
+                        .profile(Profiles.fixed(Duration.ofMillis(5), Duration.ofMillis(1)))
+                        .requiredApiKey(canary).build());
+                ScriptedHttpServer quoting = ScriptedHttpServer.start(
+                        (connection, request, output) -> {
+                            writeJson(output, "401 Unauthorized", "{\"error\":{\"message\":"
+                                    + "\"Incorrect API key provided: "
+                                    + request.header("Authorization") + "\"}}");
+                            return true;
+                        });
+                ScriptedHttpServer selfSigned = ScriptedHttpServer.start(
+                        tls.getServerSocketFactory(), (connection, request, output) -> {
+                            ScriptedHttpServer.writeCompleteStream(output, 4);
+                            return true;
+                        })) {
+            Map<String, List<String>> targets = new LinkedHashMap<>();
+            targets.put("accepted", List.of("--url", accepting.baseUrl().toString()));
+            targets.put("quoted", List.of("--url", quoting.baseUrl(false).toString()));
+            if (keySource.equals("env")) {
+                targets.put("selfsigned", List.of("--url", selfSigned.baseUrl(true).toString(),
+                        "--insecure"));
+                targets.put("refused", List.of("--url",
+                        "http://127.0.0.1:" + FaultMatrixTest.closedPort() + "/v1"));
+            }
+            for (Map.Entry<String, List<String>> target : targets.entrySet()) {
+                List<String> arguments = new ArrayList<>(List.of("run"));
+                arguments.addAll(target.getValue());
+                arguments.addAll(List.of("--model", SimulatorOptions.DEFAULT_MODEL,
+                        "--concurrency", "2", "--number", "4", "--input-tokens", "16",
+                        "--output-tokens", "4", "--out", out.toString(),
+                        "--label", target.getKey(), "--progress", "plain"));
+                arguments.addAll(keyArguments);
+                ChildJvm.Output output = runCli(environment, arguments);
+                outputs.add(output);
+                labels.add(out.resolve(target.getKey()).toString());
+                int expectedExit = target.getKey().equals("accepted")
+                        || target.getKey().equals("selfsigned") ? 0 : 1;
+                assertThat(output.exitCode()).as(target.getKey() + ": " + output.console())
+                        .isEqualTo(expectedExit);
+            }
+            assertThat(quoting.requests().get(0).header("Authorization"))
+                    .isEqualTo("Bearer " + canary);
+        }
+        List<String> report = new ArrayList<>(List.of("report"));
+        report.addAll(labels);
+        report.addAll(List.of("--output", out.resolve("report.html").toString()));
+        ChildJvm.Output reportOutput = runCli(Map.of(), report);
+        outputs.add(reportOutput);
+
+        assertThat(reportOutput.exitCode()).as(reportOutput.console()).isZero();
+        assertThat(out.resolve("report.html")).isRegularFile();
+        for (ChildJvm.Output output : outputs) {
+            assertThat(output.console()).as("console output").doesNotContain(canary);
+        }
+        assertThat(outputs.get(0).stderr()).as("DEBUG log lines of a run")
+                .contains("DEBUG ConnectionPool - opened connection");
+        assertNoFileContainsCanary(out, 4 * labels.size() + 1);
+    }
+
+    private ChildJvm.Output runCli(Map<String, String> environment, List<String> arguments)
+            throws Exception {
+        // The command line quiets TokenMark's own loggers unless these properties are set.
+        return ChildJvm.run(folder.resolve("child"), TokenMarkCommand.class,
+                List.of("-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
+                        "-Dorg.slf4j.simpleLogger.log.io.tokenmark.core=debug",
+                        "-Dorg.slf4j.simpleLogger.log.io.tokenmark.netty=debug",
+                        "-Dorg.slf4j.simpleLogger.log.io.tokenmark.jmh=debug"),
+                environment, arguments, Duration.ofMinutes(2));
     }
 
     /**
