@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * gives the case's fault to a seeded share of the requests, so faulted and clean requests are
  * in flight together. The simulator's ground truth records which request got the fault. A faulted
  * request must carry the fault's error kind, status, message and the token events that arrived
- * before the fault; a clean one must match the ground truth exactly; the summary must count the
+ * before the fault. A clean one must match the ground truth exactly. The summary must count the
  * failures by kind.
  */
 @ExtendWith(ByteBufLeakCheck.class)
@@ -236,7 +236,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    void cliRunExitsNonZeroWhenEveryRequestFails(@TempDir Path child) throws Exception {
+    void cliRunFailsWhenAllRequestsFail(@TempDir Path child) throws Exception {
         int port = closedPort();
 
         ChildJvm.Output output = ChildJvm.run(child, TokenMarkCommand.class, List.of("-Xmx512m"),
@@ -255,7 +255,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    void jmhMainCommandExitsNonZeroWhenEveryRequestFails(@TempDir Path child) throws Exception {
+    void jmhMainCommandFailsWhenAllRequestsFail(@TempDir Path child) throws Exception {
         int port = closedPort();
         List<String> options = new ArrayList<>(ChildJvm.jmhMainCommandOptions(
                 "http://127.0.0.1:" + port + "/v1", out));
