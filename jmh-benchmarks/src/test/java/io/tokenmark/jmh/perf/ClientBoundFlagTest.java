@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmark.core.metric.ClientHealth;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The client-bound flag end to end, through {@code BenchmarkRun}, the Netty client's busy-time
  * accounting, the summary file and the console table.
  */
+@Tag("slow")
 class ClientBoundFlagTest {
     @TempDir
     Path folder;

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * failures by kind.
  */
 @ExtendWith(ByteBufLeakCheck.class)
+@Tag("slow")
 class FaultMatrixTest {
     private static final int USERS = 4;
     private static final int REQUESTS = 12;

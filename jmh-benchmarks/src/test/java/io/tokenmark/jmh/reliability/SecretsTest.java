@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a random value that can only appear in output by leaking.
  */
 @ExtendWith(ByteBufLeakCheck.class)
+@Tag("slow")
 class SecretsTest {
     private final String canary = "sk-canary-" + UUID.randomUUID().toString().replace("-", "");
 
