@@ -51,7 +51,10 @@ public final class SseEvent {
         return index;
     }
 
-    /** Returns the {@code event} field, or {@value #DEFAULT_TYPE} when the event had none. */
+    /**
+     * Returns the {@code event} field, or {@value #DEFAULT_TYPE} when the event had none or an
+     * empty one.
+     */
     public String type() {
         return type;
     }

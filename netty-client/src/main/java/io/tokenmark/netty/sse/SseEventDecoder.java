@@ -18,7 +18,7 @@ import java.util.Objects;
  *   <li>{@code field:value} drops one space after the colon; a line without a colon is a field
  *       with an empty value.</li>
  *   <li>Several {@code data} lines join with LF. {@code event} sets the type (default
- *       {@code message}); {@code id} sets the last event ID unless its value contains NUL, and
+ *       {@code message}, also for an empty value); {@code id} sets the last event ID unless its value contains NUL, and
  *       the ID persists across events; {@code retry} is kept when its value is all ASCII
  *       digits and ignored otherwise. Unknown fields are ignored.</li>
  *   <li>A blank line dispatches the event. A block without any {@code data} line dispatches
@@ -346,7 +346,8 @@ public final class SseEventDecoder {
     }
 
     private void dispatch(long arrivalNanos) {
-        String type = eventType == null ? SseEvent.DEFAULT_TYPE : eventType;
+        // An empty event field leaves the type buffer empty, which dispatches the default type.
+        String type = eventType == null || eventType.isEmpty() ? SseEvent.DEFAULT_TYPE : eventType;
         eventType = null;
         blockBytes = 0;
         if (!hasData) {

@@ -146,6 +146,14 @@ class SseEventDecoderTest {
     }
 
     @Test
+    void decoderTreatsEmptyEventTypeAsMessage() {
+        // An empty event type buffer dispatches the default type, also when it clears an earlier
+        // event field of the same block.
+        feed("event:\ndata: a\n\nevent: delta\nevent\ndata: b\n\n");
+        assertThat(events).extracting(Event::type).containsExactly("message", "message");
+    }
+
+    @Test
     void decoderKeepsLastEventIdAcrossEvents() {
         feed("id: e1\ndata: a\n\ndata: b\n\nid\ndata: c\n\n");
         assertThat(events).extracting(Event::lastEventId).containsExactly("e1", "e1", "");
