@@ -35,10 +35,12 @@ import java.util.Objects;
  * stays bytes, so a character split across reads is intact when the event completes.
  *
  * <p><b>Size limit.</b> When the lines of one block (everything since the last blank line,
- * comments included, line terminators excluded) exceed {@code maxEventBytes}, {@link #decode}
- * throws {@link SseEventTooLargeException}, releases what it held and ignores input until
+ * line terminators and complete comment lines excluded) plus the line still waiting for its
+ * terminator exceed {@code maxEventBytes}, {@link #decode} throws
+ * {@link SseEventTooLargeException}, releases what it held and ignores input until
  * {@link #reset()}. Memory held by the decoder is therefore bounded by the limit plus one input
- * buffer.
+ * buffer, and keep-alive comments never fail a stream unless one comment line alone exceeds the
+ * limit.
  *
  * <p><b>Threading and buffers:</b> not thread-safe; one decoder serves one stream on one thread.
  * {@link #decode} reads every readable byte of its argument and advances its reader index, but
@@ -279,13 +281,14 @@ public final class SseEventDecoder {
             return false;
         }
 
+        if (buffer.getByte(index) == ':') {
+            // A complete comment is dropped, so it neither grows the event nor holds memory.
+            ignoredComments++;
+            return false;
+        }
         blockBytes += length;
         if (blockBytes > maxEventBytes) {
             throw new SseEventTooLargeException(blockBytes, maxEventBytes);
-        }
-        if (buffer.getByte(index) == ':') {
-            ignoredComments++;
-            return false;
         }
 
         int lineEnd = index + length;

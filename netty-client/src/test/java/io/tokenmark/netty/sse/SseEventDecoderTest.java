@@ -231,6 +231,17 @@ class SseEventDecoderTest {
     }
 
     @Test
+    void decoderLeavesCommentsOutOfEventSize() {
+        // Keep-alive comments without blank lines between them, as a proxy may send during a
+        // long prefill: 200 lines of 11 bytes are twice the 1024-byte limit, but no event is.
+        for (int i = 0; i < 200; i++) {
+            feed(": keepalive\n");
+        }
+        feed("data: a\n\n");
+        assertThat(data()).containsExactly("a");
+    }
+
+    @Test
     void decoderAcceptsEventAtMaxEventSize() {
         String line = "data: " + "x".repeat(1024 - 6);
         feed(line + "\n\n");
