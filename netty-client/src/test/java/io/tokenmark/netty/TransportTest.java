@@ -477,6 +477,34 @@ class TransportTest {
     }
 
     @Test
+    void httpErrorCutShortKeepsStatus() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(request -> new Response(502,
+                Map.of("Content-Type", "text/plain"), List.of(Segment.of("upstream ", 0)),
+                Framing.CHUNKED, Ending.ABORT));
+                NettyInferenceClient client = NettyInferenceClient.create(options(server).build())) {
+            RequestRecord record = sendAndAwait(client);
+            assertThat(record.errorLabel()).isEqualTo("http_502");
+            assertThat(record.errorBody()).isEqualTo("upstream ");
+            assertThat(record.errorMessage()).startsWith("HTTP 502");
+            assertThat(record.errorMessage()).contains("before the response was complete");
+        }
+    }
+
+    @Test
+    void httpErrorWithStalledBodyKeepsStatus() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(request -> new Response(503,
+                Map.of("Content-Type", "text/plain"), List.of(Segment.of("overloaded", 0)),
+                Framing.CHUNKED, Ending.STALL));
+                NettyInferenceClient client = NettyInferenceClient.create(options(server)
+                        .readTimeoutMillis(300).build())) {
+            RequestRecord record = sendAndAwait(client);
+            assertThat(record.errorLabel()).isEqualTo("http_503");
+            assertThat(record.errorBody()).isEqualTo("overloaded");
+            assertThat(record.errorMessage()).contains("readTimeoutMillis");
+        }
+    }
+
+    @Test
     void gzipBodyIsDecompressed() throws Exception {
         byte[] gzip = gzip(chunk("Hal") + chunk("lo") + FINISH + DONE);
         List<Segment> segments = List.of(

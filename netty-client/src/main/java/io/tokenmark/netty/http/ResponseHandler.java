@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The last handler of a client connection: writes one exchange's request and turns the response
  * into listener callbacks. A 2xx body goes through the {@link SseEventDecoder} into the
  * {@link OpenAiStreamReader}; any other status collects the first
- * {@link RequestFailure#MAX_BODY_BYTES} bytes of the body and fails with {@code http_<status>}.
+ * {@link RequestFailure#MAX_BODY_BYTES} bytes of the body and fails with {@code http_<status>},
+ * also when a reset, a close or the read timeout cuts that body short.
  *
  * <p><b>Connection fate.</b> A connection goes back to the pool once its response has been read
  * to the end, if the response allows keep-alive. A stream that completed with {@code [DONE]}, or
@@ -322,7 +323,15 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private void failAndClose(ErrorKind kind, String message, long now) {
         // An outcome already decided wins; the failure call is then a no-op.
         deliverPendingTerminal(exchange);
-        exchange.fail(kind, status, message, null, now);
+        if (errorBody != null && kind != ErrorKind.CANCELLED) {
+            // The non-2xx status already failed the request, so a reset, close or read timeout
+            // that cuts its body short does not turn it into a transport failure.
+            String body = HttpErrors.bodyText(errorBody, errorBodyLength);
+            exchange.fail(ErrorKind.HTTP, status,
+                    HttpErrors.message(status, body) + " (" + message + ")", body, now);
+        } else {
+            exchange.fail(kind, status, message, null, now);
+        }
         settle(false);
     }
 
