@@ -67,12 +67,14 @@ final class Exchange implements RequestHandle {
 
     /** Starts the request on {@code channel}; runs on the channel's event loop. */
     void start(Channel channel) {
+        // From here the channel is no longer being opened for this exchange: an abort queued
+        // behind this task must not close it, because the pool may already have handed it on.
+        connectingChannel = null;
         if (terminated || abortRequested) {
             // The abort that set the flag is queued behind this task and fails the exchange.
             transport.pool().release(channel);
             return;
         }
-        connectingChannel = null;
         handler = channel.pipeline().get(ResponseHandler.class);
         handler.begin(this);
     }
