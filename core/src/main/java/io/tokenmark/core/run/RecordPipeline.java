@@ -35,6 +35,8 @@ public final class RecordPipeline implements AutoCloseable {
     private long enqueued;
     private long processed;
     private long failed;
+    /** The error that ended the worker thread, or {@code null} while it runs. */
+    private Throwable workerFailure;
 
     /**
      * Starts the worker thread.
@@ -81,20 +83,33 @@ public final class RecordPipeline implements AutoCloseable {
      * Waits until every record enqueued so far has been processed.
      *
      * @throws InterruptedException if the calling thread is interrupted while waiting
+     * @throws IllegalStateException if an {@link Error} ended the worker thread, so that records
+     *     are missing from the results and later ones will never be recorded
      */
     public void drain() throws InterruptedException {
         synchronized (progress) {
             long target = enqueued;
-            while (processed < target) {
+            while (true) {
+                if (workerFailure != null) {
+                    throw new IllegalStateException("the record pipeline stopped after an error"
+                            + " in its worker thread, so " + failedRecords()
+                            + " records are missing from the results", workerFailure);
+                }
+                if (processed >= target) {
+                    return;
+                }
                 progress.wait(100);
             }
         }
     }
 
-    /** Returns how many records failed to process (logged once each); normally zero. */
+    /**
+     * Returns how many records failed to process (logged once each), plus, once an
+     * {@link Error} ended the worker thread, every record still queued; normally zero.
+     */
     public long failedRecords() {
         synchronized (progress) {
-            return failed;
+            return workerFailure == null ? failed : failed + enqueued - processed;
         }
     }
 
@@ -124,22 +139,33 @@ public final class RecordPipeline implements AutoCloseable {
     }
 
     private void work() {
-        while (true) {
-            Item item;
-            try {
-                item = queue.take();
-            } catch (InterruptedException e) {
-                LOG.warn("Record pipeline interrupted with {} records queued", queue.size());
-                return;
+        try {
+            while (true) {
+                Item item;
+                try {
+                    item = queue.take();
+                } catch (InterruptedException e) {
+                    LOG.warn("Record pipeline interrupted with {} records queued", queue.size());
+                    return;
+                }
+                if (item == POISON) {
+                    return;
+                }
+                process(item);
             }
-            if (item == POISON) {
-                return;
+        } catch (Error e) {
+            LOG.error("Record pipeline stopped: its worker thread failed with {} records"
+                    + " queued; they are left out", queue.size(), e);
+            synchronized (progress) {
+                workerFailure = e;
+                progress.notifyAll();
             }
-            process(item);
+            throw e;
         }
     }
 
     private void process(Item item) {
+        boolean recorded = false;
         try {
             RequestRecord record = resolver == null ? item.record : resolver.resolve(item.record);
             for (MetricsRecorder metrics : item.sink.recorders) {
@@ -148,15 +174,16 @@ public final class RecordPipeline implements AutoCloseable {
             if (requestLog != null) {
                 requestLog.write(item.sink.label, record);
             }
+            recorded = true;
         } catch (RuntimeException e) {
             LOG.error("Failed to process the record of request {} in point {}; it is left out",
                     item.record.requestId(), item.sink.label, e);
-            synchronized (progress) {
-                failed++;
-            }
         } finally {
             synchronized (progress) {
                 processed++;
+                if (!recorded) {
+                    failed++;
+                }
                 progress.notifyAll();
             }
         }
