@@ -18,9 +18,10 @@ import java.util.Objects;
  *   <li>{@code field:value} drops one space after the colon; a line without a colon is a field
  *       with an empty value.</li>
  *   <li>Several {@code data} lines join with LF. {@code event} sets the type (default
- *       {@code message}, also for an empty value); {@code id} sets the last event ID unless its value contains NUL, and
- *       the ID persists across events; {@code retry} is kept when its value is all ASCII
- *       digits and ignored otherwise. Unknown fields are ignored.</li>
+ *       {@code message}, also for an empty value); {@code id} sets the last event ID unless
+ *       its value contains NUL, and the ID persists across events; {@code retry} is kept
+ *       when its value is all ASCII digits and ignored otherwise. Unknown fields are
+ *       ignored.</li>
  *   <li>A blank line dispatches the event. A block without any {@code data} line dispatches
  *       nothing. An event still unterminated when the stream ends ({@link #finish()}) is
  *       dropped.</li>
