@@ -138,14 +138,14 @@ public final class Profiles {
      *   <tr><td>maxBatchedTokens</td><td>2,048</td><td>vLLM 0.9 default for A100</td></tr>
      *   <tr><td>kvCacheTokens</td><td>350,000</td><td>estimate, see below</td></tr>
      *   <tr><td>maxModelTokens</td><td>40,960</td><td>the model's context length</td></tr>
-     *   <tr><td>admissionDelay</td><td>35.88 ms</td><td>fitted</td></tr>
-     *   <tr><td>stepBase</td><td>23.66 ms</td><td>fitted</td></tr>
+     *   <tr><td>admissionDelay</td><td>37.16 ms</td><td>fitted</td></tr>
+     *   <tr><td>stepBase</td><td>23.51 ms</td><td>fitted</td></tr>
      *   <tr><td>experts, expertsPerToken</td><td>128, 8</td><td>the model's MoE routing</td></tr>
-     *   <tr><td>perActiveExpert</td><td>0.09041 ms</td><td>fitted</td></tr>
-     *   <tr><td>perDecodeSequence</td><td>0.6873 ms</td><td>fitted</td></tr>
-     *   <tr><td>perContextToken</td><td>3.80 ns</td><td>fitted</td></tr>
-     *   <tr><td>prefillBase</td><td>46.83 ms</td><td>fitted</td></tr>
-     *   <tr><td>perPrefillToken</td><td>0.1363 ms</td><td>fitted</td></tr>
+     *   <tr><td>perActiveExpert</td><td>0.1057 ms</td><td>fitted</td></tr>
+     *   <tr><td>perDecodeSequence</td><td>0.6703 ms</td><td>fitted</td></tr>
+     *   <tr><td>perContextToken</td><td>0.78 ns</td><td>fitted</td></tr>
+     *   <tr><td>prefillBase</td><td>44.66 ms</td><td>fitted</td></tr>
+     *   <tr><td>perPrefillToken</td><td>0.1365 ms</td><td>fitted</td></tr>
      * </table>
      *
      * <p>The expert term matters here: with expert parallelism each GPU stores 16 whole experts,
@@ -168,14 +168,14 @@ public final class Profiles {
                 .maxBatchedTokens(VLLM_A100_MAX_NUM_BATCHED_TOKENS)
                 .kvCacheTokens(350_000)
                 .maxModelTokens(QWEN3_235B_CONTEXT_TOKENS)
-                .admissionDelayNanos(35.88e6)
-                .stepBaseNanos(23.66e6)
-                .perDecodeSequenceNanos(0.6873e6)
-                .perContextTokenNanos(3.80)
-                .prefillBaseNanos(46.83e6)
-                .perPrefillTokenNanos(0.1363e6)
+                .admissionDelayNanos(37.16e6)
+                .stepBaseNanos(23.51e6)
+                .perDecodeSequenceNanos(0.6703e6)
+                .perContextTokenNanos(0.78)
+                .prefillBaseNanos(44.66e6)
+                .perPrefillTokenNanos(0.1365e6)
                 .experts(128, 8)
-                .perActiveExpertNanos(0.09041e6)
+                .perActiveExpertNanos(0.1057e6)
                 .build();
     }
 
