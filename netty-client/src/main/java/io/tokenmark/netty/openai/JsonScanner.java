@@ -1,0 +1,657 @@
+package io.tokenmark.netty.openai;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * A strict, allocation-free JSON (RFC 8259) scanner over a range of UTF-8 bytes, the grammar
+ * layer under {@link ChunkScanner}. It moves a cursor through the bytes and validates every value
+ * it passes, whether the caller reads it or skips it. String values are located, not decoded; a
+ * caller that wants the text decodes the last scanned string with {@link #appendString}.
+ *
+ * <p><b>What it accepts</b> is what Jackson 2.23's {@code JsonFactory} accepts with its default
+ * features, which parsed chunks before this class. Whitespace is space, tab, LF and CR. Strings
+ * reject unescaped bytes below 0x20 and escapes other than {@code \" \\ \/ \b \f \n \r \t} and a
+ * backslash, {@code u} and four hex digits. Such a hex escape of a lone surrogate is accepted and
+ * decoded as that char, as Jackson does.
+ * Non-ASCII bytes must form a lead byte (110xxxxx, 1110xxxx or 11110xxx) followed by that
+ * many continuation bytes (10xxxxxx). Like Jackson, overlong forms and encoded surrogates are
+ * not rejected. Numbers follow the RFC grammar (no leading zeros, no {@code +}, no {@code NaN}).
+ * Objects and arrays may nest at most {@value #MAX_DEPTH} deep, the root counting as 1, and a
+ * number may have at most {@value #MAX_NUMBER_CHARS} characters; both are Jackson's defaults.
+ *
+ * <p><b>Errors:</b> every method that moves the cursor throws {@link MalformedChunkException} at
+ * the first byte that breaks the grammar, naming that byte's offset from the start of the data.
+ *
+ * <p>Not thread-safe: one scanner per connection, reused for every event.
+ */
+final class JsonScanner {
+    /** Deepest nesting of objects and arrays accepted; the root object is at depth 1. */
+    static final int MAX_DEPTH = 1000;
+    /** Longest number accepted, in characters (sign, digits, point and exponent). */
+    static final int MAX_NUMBER_CHARS = 1000;
+    /** Returned by the member and element iterators at the end of an object or array. */
+    static final int END = -2;
+    /** Returned by {@link #nextNonWhitespace} at the end of the data. */
+    static final int END_OF_DATA = -1;
+
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long SPACES = 0x2020202020202020L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final byte[] RUE = {'r', 'u', 'e'};
+    private static final byte[] ALSE = {'a', 'l', 's', 'e'};
+    private static final byte[] ULL = {'u', 'l', 'l'};
+
+    private byte[] data;
+    private int start;
+    private int position;
+    private int end;
+    private int depth;
+    /** One bit per depth: set for an object, clear for an array. Used only while skipping. */
+    private final long[] containerIsObject = new long[(MAX_DEPTH + 64) / 64 + 1];
+
+    // The last string scanned: its raw bytes between the quotes.
+    private int stringStart;
+    private int stringEnd;
+    /** Whether the last string is plain ASCII without escapes, so each byte is one char. */
+    private boolean stringPlain;
+
+    // The last member name scanned, as for strings.
+    private int nameStart;
+    private int nameEnd;
+    private boolean namePlain;
+    private final TextBuffer decodedName = new TextBuffer();
+
+    // The last number scanned.
+    private boolean numberIntegral;
+    private boolean numberFitsInt;
+    private int numberIntValue;
+
+    /**
+     * Points the scanner at {@code length} bytes of {@code bytes} from {@code offset}. The array
+     * is read, never written, and referenced until {@link #clear()}.
+     */
+    void reset(byte[] bytes, int offset, int length) {
+        data = bytes;
+        start = offset;
+        position = offset;
+        end = offset + length;
+        depth = 0;
+    }
+
+    /** Drops the reference to the data. */
+    void clear() {
+        data = null;
+    }
+
+    /** Returns the next byte that is not JSON whitespace and moves past it, or {@code END_OF_DATA}. */
+    int nextNonWhitespace() {
+        byte[] bytes = data;
+        int limit = end;
+        for (int i = position; i < limit; i++) {
+            int b = bytes[i] & 0xFF;
+            if (b > ' ' || (b != ' ' && b != '\n' && b != '\r' && b != '\t')) {
+                position = i + 1;
+                return b;
+            }
+        }
+        position = limit;
+        return END_OF_DATA;
+    }
+
+    /** Records that the caller has just read the {@code {} or {@code [} of a container. */
+    void enter(boolean object) throws MalformedChunkException {
+        depth++;
+        if (depth > MAX_DEPTH) {
+            throw malformed("event data nests objects and arrays deeper than " + MAX_DEPTH
+                    + " levels");
+        }
+        long bit = 1L << (depth & 63);
+        if (object) {
+            containerIsObject[depth >>> 6] |= bit;
+        } else {
+            containerIsObject[depth >>> 6] &= ~bit;
+        }
+    }
+
+    private boolean insideObject() {
+        return (containerIsObject[depth >>> 6] & (1L << (depth & 63))) != 0;
+    }
+
+    /**
+     * Starts iterating an object whose {@code {} was just read and entered: returns the first
+     * byte of its first member, or {@link #END} (and leaves the object) when it is empty.
+     */
+    int firstMember() throws MalformedChunkException {
+        int c = nextNonWhitespace();
+        if (c == '}') {
+            depth--;
+            return END;
+        }
+        return c;
+    }
+
+    /**
+     * Moves past the {@code ,} after a member value and returns the first byte of the next
+     * member, or past the {@code }} and returns {@link #END}, leaving the object.
+     */
+    int nextMember() throws MalformedChunkException {
+        int c = nextNonWhitespace();
+        if (c == ',') {
+            return nextNonWhitespace();
+        }
+        if (c == '}') {
+            depth--;
+            return END;
+        }
+        throw unexpected(c, "',' or '}' after a member value");
+    }
+
+    /** As {@link #firstMember()}, for an array whose {@code [} was just read and entered. */
+    int firstElement() throws MalformedChunkException {
+        int c = nextNonWhitespace();
+        if (c == ']') {
+            depth--;
+            return END;
+        }
+        return c;
+    }
+
+    /** As {@link #nextMember()}, for an array. */
+    int nextElement() throws MalformedChunkException {
+        int c = nextNonWhitespace();
+        if (c == ',') {
+            return nextNonWhitespace();
+        }
+        if (c == ']') {
+            depth--;
+            return END;
+        }
+        throw unexpected(c, "',' or ']' after an array element");
+    }
+
+    /**
+     * Scans the member name that starts with {@code first} (its opening quote) and the colon
+     * after it, and returns the first byte of the member's value. The name stays available to
+     * {@link #nameIs} until the next name is scanned.
+     */
+    int memberValue(int first) throws MalformedChunkException {
+        if (first != '"') {
+            throw unexpected(first, "a member name");
+        }
+        scanString();
+        nameStart = stringStart;
+        nameEnd = stringEnd;
+        namePlain = stringPlain;
+        if (!namePlain) {
+            decodedName.clear();
+            decodeString(decodedName);
+        }
+        int c = nextNonWhitespace();
+        if (c != ':') {
+            throw unexpected(c, "':' after a member name");
+        }
+        return nextNonWhitespace();
+    }
+
+    /** Returns whether the last member name equals {@code name}, which is ASCII. */
+    boolean nameIs(byte[] name) {
+        if (namePlain) {
+            if (nameEnd - nameStart != name.length) {
+                return false;
+            }
+            byte[] bytes = data;
+            for (int i = 0; i < name.length; i++) {
+                if (bytes[nameStart + i] != name[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (decodedName.length() != name.length) {
+            return false;
+        }
+        for (int i = 0; i < name.length; i++) {
+            if (decodedName.charAt(i) != name[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Scans and validates the value whose first byte {@code first} was just read, nested
+     * objects and arrays included.
+     */
+    void skipValue(int first) throws MalformedChunkException {
+        switch (first) {
+            case '"' -> scanString();
+            case '{' -> skipContainer(true);
+            case '[' -> skipContainer(false);
+            case 't' -> matchLiteral(RUE);
+            case 'f' -> matchLiteral(ALSE);
+            case 'n' -> matchLiteral(ULL);
+            default -> {
+                if (first == '-' || (first >= '0' && first <= '9')) {
+                    scanNumber(first);
+                } else {
+                    throw unexpected(first, "a JSON value");
+                }
+            }
+        }
+    }
+
+    /**
+     * Skips an object or array whose opening byte was just read. Iterative, with the kind of
+     * each open container kept in {@link #containerIsObject}, so deep nesting costs no stack.
+     */
+    private void skipContainer(boolean object) throws MalformedChunkException {
+        int outer = depth;
+        enter(object);
+        int c = nextNonWhitespace();
+        boolean afterValue = false;
+        if (c == (object ? '}' : ']')) {
+            depth--;
+            return;
+        }
+        while (true) {
+            if (afterValue) {
+                if (depth == outer) {
+                    return;
+                }
+                c = nextNonWhitespace();
+                boolean inObject = insideObject();
+                if (c == (inObject ? '}' : ']')) {
+                    depth--;
+                    continue;
+                }
+                if (c != ',') {
+                    throw unexpected(c, inObject
+                            ? "',' or '}' after a member value" : "',' or ']' after an array element");
+                }
+                c = nextNonWhitespace();
+            }
+            if (insideObject()) {
+                c = memberValueSkippingName(c);
+            }
+            if (c == '{' || c == '[') {
+                boolean nestedObject = c == '{';
+                enter(nestedObject);
+                c = nextNonWhitespace();
+                afterValue = c == (nestedObject ? '}' : ']');
+                if (afterValue) {
+                    depth--;
+                }
+                continue;
+            }
+            skipValue(c);
+            afterValue = true;
+        }
+    }
+
+    private int memberValueSkippingName(int first) throws MalformedChunkException {
+        if (first != '"') {
+            throw unexpected(first, "a member name");
+        }
+        scanString();
+        int c = nextNonWhitespace();
+        if (c != ':') {
+            throw unexpected(c, "':' after a member name");
+        }
+        return nextNonWhitespace();
+    }
+
+    private void matchLiteral(byte[] rest) throws MalformedChunkException {
+        byte[] bytes = data;
+        int at = position;
+        for (int i = 0; i < rest.length; i++, at++) {
+            if (at >= end) {
+                throw endOfData();
+            }
+            if (bytes[at] != rest[i]) {
+                position = at;
+                throw malformed("invalid literal: expected true, false or null");
+            }
+        }
+        position = at;
+    }
+
+    /**
+     * Scans a number whose first byte ({@code -} or a digit) was just read. Afterwards
+     * {@link #numberIntegral()} and {@link #numberFitsInt()} describe it.
+     */
+    void scanNumber(int first) throws MalformedChunkException {
+        byte[] bytes = data;
+        int from = position - 1;
+        int at = position;
+        boolean negative = first == '-';
+        int digit = first;
+        if (negative) {
+            digit = at < end ? bytes[at++] : END_OF_DATA;
+            if (digit < '0' || digit > '9') {
+                position = at;
+                throw digit == END_OF_DATA
+                        ? endOfData() : malformed("invalid number: '-' must be followed by a digit");
+            }
+        }
+        long magnitude = digit - '0';
+        int integerDigits = 1;
+        if (digit == '0') {
+            if (at < end && bytes[at] >= '0' && bytes[at] <= '9') {
+                position = at;
+                throw malformed("invalid number: leading zeros are not allowed");
+            }
+        } else {
+            while (at < end && bytes[at] >= '0' && bytes[at] <= '9') {
+                if (integerDigits < 18) {
+                    magnitude = magnitude * 10 + (bytes[at] - '0');
+                }
+                integerDigits++;
+                at++;
+            }
+        }
+
+        boolean integral = true;
+        if (at < end && bytes[at] == '.') {
+            integral = false;
+            at = requireDigits(at + 1, "a digit after the decimal point");
+        }
+        if (at < end && (bytes[at] == 'e' || bytes[at] == 'E')) {
+            integral = false;
+            at++;
+            if (at < end && (bytes[at] == '+' || bytes[at] == '-')) {
+                at++;
+            }
+            at = requireDigits(at, "a digit in the exponent");
+        }
+        position = at;
+        if (at - from > MAX_NUMBER_CHARS) {
+            throw malformed("number of " + (at - from) + " characters is longer than the "
+                    + MAX_NUMBER_CHARS + " allowed");
+        }
+
+        numberIntegral = integral;
+        long value = negative ? -magnitude : magnitude;
+        numberFitsInt = integral && integerDigits <= 10
+                && value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE;
+        numberIntValue = (int) value;
+    }
+
+    private int requireDigits(int at, String expected) throws MalformedChunkException {
+        if (at >= end) {
+            position = at;
+            throw endOfData();
+        }
+        if (data[at] < '0' || data[at] > '9') {
+            position = at + 1;
+            throw malformed("invalid number: expected " + expected);
+        }
+        at++;
+        while (at < end && data[at] >= '0' && data[at] <= '9') {
+            at++;
+        }
+        return at;
+    }
+
+    /** Whether the last number had neither a fraction nor an exponent. */
+    boolean numberIntegral() {
+        return numberIntegral;
+    }
+
+    /** Whether the last number is integral and within the range of {@code int}. */
+    boolean numberFitsInt() {
+        return numberFitsInt;
+    }
+
+    /** The last number's value when {@link #numberFitsInt()} is true. */
+    int numberIntValue() {
+        return numberIntValue;
+    }
+
+    /**
+     * Scans a string whose opening quote was just read, up to and past its closing quote,
+     * validating escapes and UTF-8. Afterwards {@link #stringLength()} is its raw length.
+     */
+    void scanString() throws MalformedChunkException {
+        byte[] bytes = data;
+        int limit = end;
+        int at = position;
+        boolean plain = true;
+        stringStart = at;
+        while (true) {
+            // Eight bytes at a time while none of them is a quote, a backslash, a control
+            // character or non-ASCII. The lowest flagged byte is always a real match: the
+            // subtractions can only flag false bytes above a real one.
+            while (at + 8 <= limit) {
+                long word = (long) LONGS.get(bytes, at);
+                long quote = word ^ QUOTES;
+                long backslash = word ^ BACKSLASHES;
+                long special = (((word - SPACES) & ~word)
+                        | ((quote - ONES) & ~quote)
+                        | ((backslash - ONES) & ~backslash)
+                        | word) & HIGH_BITS;
+                if (special != 0) {
+                    at += Long.numberOfTrailingZeros(special) >>> 3;
+                    break;
+                }
+                at += 8;
+            }
+            if (at >= limit) {
+                position = limit;
+                throw endOfData();
+            }
+            int b = bytes[at] & 0xFF;
+            if (b == '"') {
+                stringEnd = at;
+                stringPlain = plain;
+                position = at + 1;
+                return;
+            }
+            if (b == '\\') {
+                plain = false;
+                at = skipEscape(at + 1);
+            } else if (b < 0x20) {
+                position = at + 1;
+                throw malformed("invalid string: unescaped control character 0x"
+                        + Integer.toHexString(b) + "; escape it as \\u00XX");
+            } else if (b >= 0x80) {
+                plain = false;
+                at = skipUtf8Sequence(at, b);
+            } else {
+                at++;
+            }
+        }
+    }
+
+    /** Validates the escape whose letter is at {@code at} and returns the index after it. */
+    private int skipEscape(int at) throws MalformedChunkException {
+        if (at >= end) {
+            position = end;
+            throw endOfData();
+        }
+        switch (data[at]) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                return at + 1;
+            }
+            case 'u' -> {
+                for (int i = at + 1; i <= at + 4; i++) {
+                    if (i >= end) {
+                        position = end;
+                        throw endOfData();
+                    }
+                    if (hexValue(data[i]) < 0) {
+                        position = i + 1;
+                        throw malformed("invalid \\u escape: expected four hex digits");
+                    }
+                }
+                return at + 5;
+            }
+            default -> {
+                position = at + 1;
+                throw malformed("invalid escape '\\" + printable(data[at] & 0xFF) + "' in a string");
+            }
+        }
+    }
+
+    /** Validates the UTF-8 sequence led by {@code lead} at {@code at}; returns the index after it. */
+    private int skipUtf8Sequence(int at, int lead) throws MalformedChunkException {
+        int continuation = continuationBytes(lead, at);
+        for (int i = at + 1; i <= at + continuation; i++) {
+            if (i >= end) {
+                position = end;
+                throw endOfData();
+            }
+            if ((data[i] & 0xC0) != 0x80) {
+                position = i + 1;
+                throw malformed("invalid UTF-8: byte 0x" + Integer.toHexString(data[i] & 0xFF)
+                        + " is not a continuation byte");
+            }
+        }
+        return at + 1 + continuation;
+    }
+
+    private int continuationBytes(int lead, int at) throws MalformedChunkException {
+        if ((lead & 0xE0) == 0xC0) {
+            return 1;
+        }
+        if ((lead & 0xF0) == 0xE0) {
+            return 2;
+        }
+        if ((lead & 0xF8) == 0xF0) {
+            return 3;
+        }
+        position = at + 1;
+        throw malformed("invalid UTF-8: byte 0x" + Integer.toHexString(lead)
+                + " cannot start a character");
+    }
+
+    /** Raw length in bytes of the last scanned string; 0 exactly when the string is empty. */
+    int stringLength() {
+        return stringEnd - stringStart;
+    }
+
+    /**
+     * Returns whether the last scanned string equals {@code ascii}; compares raw bytes, so a
+     * string with escapes or non-ASCII bytes never matches.
+     */
+    boolean stringIsPlain(byte[] ascii) {
+        if (!stringPlain || stringEnd - stringStart != ascii.length) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length; i++) {
+            if (data[stringStart + i] != ascii[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Appends the text of the last scanned string to {@code target}, decoding it. */
+    void appendString(TextBuffer target) {
+        if (stringPlain) {
+            target.appendAscii(data, stringStart, stringEnd - stringStart);
+        } else {
+            decodeString(target);
+        }
+    }
+
+    /**
+     * Decodes the last scanned string, which {@link #scanString()} has validated, so this
+     * method needs no checks. Multi-byte sequences decode with Jackson's arithmetic, which for
+     * well-formed UTF-8 is the standard decoding.
+     */
+    private void decodeString(TextBuffer target) {
+        byte[] bytes = data;
+        int at = stringStart;
+        int limit = stringEnd;
+        while (at < limit) {
+            int b = bytes[at] & 0xFF;
+            if (b == '\\') {
+                at = decodeEscape(at + 1, target);
+            } else if (b < 0x80) {
+                target.append((char) b);
+                at++;
+            } else if ((b & 0xE0) == 0xC0) {
+                target.append((char) (((b & 0x1F) << 6) | (bytes[at + 1] & 0x3F)));
+                at += 2;
+            } else if ((b & 0xF0) == 0xE0) {
+                int c = ((b & 0x0F) << 6) | (bytes[at + 1] & 0x3F);
+                c = (c << 6) | (bytes[at + 2] & 0x3F);
+                target.append((char) c);
+                at += 3;
+            } else {
+                int c = ((b & 0x07) << 6) | (bytes[at + 1] & 0x3F);
+                c = (c << 6) | (bytes[at + 2] & 0x3F);
+                c = ((c << 6) | (bytes[at + 3] & 0x3F)) - 0x10000;
+                target.append((char) (0xD800 | (c >> 10)));
+                target.append((char) (0xDC00 | (c & 0x3FF)));
+                at += 4;
+            }
+        }
+    }
+
+    private int decodeEscape(int at, TextBuffer target) {
+        byte letter = data[at];
+        switch (letter) {
+            case 'b' -> target.append('\b');
+            case 'f' -> target.append('\f');
+            case 'n' -> target.append('\n');
+            case 'r' -> target.append('\r');
+            case 't' -> target.append('\t');
+            case 'u' -> {
+                int c = (hexValue(data[at + 1]) << 12) | (hexValue(data[at + 2]) << 8)
+                        | (hexValue(data[at + 3]) << 4) | hexValue(data[at + 4]);
+                target.append((char) c);
+                return at + 5;
+            }
+            default -> target.append((char) letter);
+        }
+        return at + 1;
+    }
+
+    private static int hexValue(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        int lower = b | 0x20;
+        if (lower >= 'a' && lower <= 'f') {
+            return lower - 'a' + 10;
+        }
+        return -1;
+    }
+
+    /** Returns whether only whitespace follows the cursor. */
+    boolean atEndAfterWhitespace() {
+        return nextNonWhitespace() == END_OF_DATA;
+    }
+
+    /** Returns a malformed-data exception for the unexpected byte {@code c} just read. */
+    MalformedChunkException unexpected(int c, String expected) {
+        if (c == END_OF_DATA) {
+            return endOfData();
+        }
+        return malformed("unexpected " + printable(c) + " where " + expected + " belongs");
+    }
+
+    MalformedChunkException endOfData() {
+        return new MalformedChunkException("event data ends inside its JSON value", null);
+    }
+
+    /** Returns an exception with {@code message} and the offset of the cursor in the data. */
+    MalformedChunkException malformed(String message) {
+        return new MalformedChunkException("event data is not valid JSON: " + message
+                + " (byte " + (position - start - 1) + ")", null);
+    }
+
+    private static String printable(int c) {
+        if (c >= 0x20 && c < 0x7F) {
+            return "'" + (char) c + "'";
+        }
+        return "byte 0x" + Integer.toHexString(c);
+    }
+}
