@@ -13,13 +13,14 @@ import java.nio.ByteOrder;
  * <p><b>What it accepts</b> is what Jackson 2.23's {@code JsonFactory} accepts with its default
  * features, which parsed chunks before this class. Whitespace is space, tab, LF and CR. Strings
  * reject unescaped bytes below 0x20 and escapes other than {@code \" \\ \/ \b \f \n \r \t} and a
- * backslash, {@code u} and four hex digits. Such a hex escape of a lone surrogate is accepted and
- * decoded as that char, as Jackson does.
- * Non-ASCII bytes must form a lead byte (110xxxxx, 1110xxxx or 11110xxx) followed by that
- * many continuation bytes (10xxxxxx). Like Jackson, overlong forms and encoded surrogates are
- * not rejected. Numbers follow the RFC grammar (no leading zeros, no {@code +}, no {@code NaN}).
- * Objects and arrays may nest at most {@value #MAX_DEPTH} deep, the root counting as 1, and a
- * number may have at most {@value #MAX_NUMBER_CHARS} characters; both are Jackson's defaults.
+ * backslash, {@code u} and four hex digits. In a string value such a hex escape may be a lone
+ * surrogate, which decodes as that char. In a member name, as in Jackson, escaped surrogates
+ * must form pairs. Non-ASCII bytes must be well-formed UTF-8 (RFC 3629): no overlong forms, no
+ * encoded surrogates, nothing above U+10FFFF. Numbers follow the RFC grammar (no leading zeros,
+ * no {@code +}, no {@code NaN}). Jackson's default limits apply: objects and arrays nest at most
+ * {@value #MAX_DEPTH} deep (the root counts as 1), a number has at most
+ * {@value #MAX_NUMBER_DIGITS} digits (integer, fraction and exponent together), and a member
+ * name at most {@value #MAX_NAME_BYTES} bytes.
  *
  * <p><b>Errors:</b> every method that moves the cursor throws {@link MalformedChunkException} at
  * the first byte that breaks the grammar, naming that byte's offset from the start of the data.
@@ -29,8 +30,10 @@ import java.nio.ByteOrder;
 final class JsonScanner {
     /** Deepest nesting of objects and arrays accepted; the root object is at depth 1. */
     static final int MAX_DEPTH = 1000;
-    /** Longest number accepted, in characters (sign, digits, point and exponent). */
-    static final int MAX_NUMBER_CHARS = 1000;
+    /** Most digits of a number accepted: integer, fraction and exponent digits together. */
+    static final int MAX_NUMBER_DIGITS = 1000;
+    /** Longest member name accepted, in bytes between the quotes. */
+    static final int MAX_NAME_BYTES = 50_000;
     /** Returned by the member and element iterators at the end of an object or array. */
     static final int END = -2;
     /** Returned by {@link #nextNonWhitespace} at the end of the data. */
@@ -188,15 +191,34 @@ final class JsonScanner {
         nameStart = stringStart;
         nameEnd = stringEnd;
         namePlain = stringPlain;
+        if (nameEnd - nameStart > MAX_NAME_BYTES) {
+            throw malformed("member name of " + (nameEnd - nameStart) + " bytes is longer than the "
+                    + MAX_NAME_BYTES + " allowed");
+        }
         if (!namePlain) {
             decodedName.clear();
             decodeString(decodedName);
+            requirePairedSurrogates(decodedName);
         }
         int c = nextNonWhitespace();
         if (c != ':') {
             throw unexpected(c, "':' after a member name");
         }
         return nextNonWhitespace();
+    }
+
+    /** Rejects a decoded name with a surrogate that is not part of a pair, as Jackson does. */
+    private void requirePairedSurrogates(TextBuffer name) throws MalformedChunkException {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length()
+                    && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw malformed("member name has an unpaired surrogate \\u"
+                        + Integer.toHexString(c));
+            }
+        }
     }
 
     /** Returns whether the last member name equals {@code name}, which is ASCII. */
@@ -277,7 +299,7 @@ final class JsonScanner {
                 c = nextNonWhitespace();
             }
             if (insideObject()) {
-                c = memberValueSkippingName(c);
+                c = memberValue(c);
             }
             if (c == '{' || c == '[') {
                 boolean nestedObject = c == '{';
@@ -292,18 +314,6 @@ final class JsonScanner {
             skipValue(c);
             afterValue = true;
         }
-    }
-
-    private int memberValueSkippingName(int first) throws MalformedChunkException {
-        if (first != '"') {
-            throw unexpected(first, "a member name");
-        }
-        scanString();
-        int c = nextNonWhitespace();
-        if (c != ':') {
-            throw unexpected(c, "':' after a member name");
-        }
-        return nextNonWhitespace();
     }
 
     private void matchLiteral(byte[] rest) throws MalformedChunkException {
@@ -327,7 +337,6 @@ final class JsonScanner {
      */
     void scanNumber(int first) throws MalformedChunkException {
         byte[] bytes = data;
-        int from = position - 1;
         int at = position;
         boolean negative = first == '-';
         int digit = first;
@@ -357,9 +366,12 @@ final class JsonScanner {
         }
 
         boolean integral = true;
+        int digits = integerDigits;
         if (at < end && bytes[at] == '.') {
             integral = false;
-            at = requireDigits(at + 1, "a digit after the decimal point");
+            int fraction = at + 1;
+            at = requireDigits(fraction, "a digit after the decimal point");
+            digits += at - fraction;
         }
         if (at < end && (bytes[at] == 'e' || bytes[at] == 'E')) {
             integral = false;
@@ -367,12 +379,14 @@ final class JsonScanner {
             if (at < end && (bytes[at] == '+' || bytes[at] == '-')) {
                 at++;
             }
-            at = requireDigits(at, "a digit in the exponent");
+            int exponent = at;
+            at = requireDigits(exponent, "a digit in the exponent");
+            digits += at - exponent;
         }
         position = at;
-        if (at - from > MAX_NUMBER_CHARS) {
-            throw malformed("number of " + (at - from) + " characters is longer than the "
-                    + MAX_NUMBER_CHARS + " allowed");
+        if (digits > MAX_NUMBER_DIGITS) {
+            throw malformed("number of " + digits + " digits is longer than the "
+                    + MAX_NUMBER_DIGITS + " allowed");
         }
 
         numberIntegral = integral;
@@ -498,36 +512,52 @@ final class JsonScanner {
         }
     }
 
-    /** Validates the UTF-8 sequence led by {@code lead} at {@code at}; returns the index after it. */
+    /**
+     * Validates the UTF-8 sequence led by {@code lead} at {@code at} by the well-formed byte
+     * sequences of RFC 3629, section 4, and returns the index after it.
+     */
     private int skipUtf8Sequence(int at, int lead) throws MalformedChunkException {
-        int continuation = continuationBytes(lead, at);
+        int continuation;
+        int secondMin = 0x80;
+        int secondMax = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            continuation = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            continuation = 2;
+            if (lead == 0xE0) {
+                secondMin = 0xA0;
+            } else if (lead == 0xED) {
+                secondMax = 0x9F;
+            }
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            continuation = 3;
+            if (lead == 0xF0) {
+                secondMin = 0x90;
+            } else if (lead == 0xF4) {
+                secondMax = 0x8F;
+            }
+        } else {
+            position = at + 1;
+            throw malformed("invalid UTF-8: byte 0x" + Integer.toHexString(lead)
+                    + " cannot start a character");
+        }
+
         for (int i = at + 1; i <= at + continuation; i++) {
             if (i >= end) {
                 position = end;
                 throw endOfData();
             }
-            if ((data[i] & 0xC0) != 0x80) {
+            int b = data[i] & 0xFF;
+            int min = i == at + 1 ? secondMin : 0x80;
+            int max = i == at + 1 ? secondMax : 0xBF;
+            if (b < min || b > max) {
                 position = i + 1;
-                throw malformed("invalid UTF-8: byte 0x" + Integer.toHexString(data[i] & 0xFF)
-                        + " is not a continuation byte");
+                throw malformed("invalid UTF-8: byte 0x" + Integer.toHexString(b)
+                        + " cannot follow 0x" + Integer.toHexString(lead)
+                        + " (overlong, surrogate, above U+10FFFF or not a continuation byte)");
             }
         }
         return at + 1 + continuation;
-    }
-
-    private int continuationBytes(int lead, int at) throws MalformedChunkException {
-        if ((lead & 0xE0) == 0xC0) {
-            return 1;
-        }
-        if ((lead & 0xF0) == 0xE0) {
-            return 2;
-        }
-        if ((lead & 0xF8) == 0xF0) {
-            return 3;
-        }
-        position = at + 1;
-        throw malformed("invalid UTF-8: byte 0x" + Integer.toHexString(lead)
-                + " cannot start a character");
     }
 
     /** Raw length in bytes of the last scanned string; 0 exactly when the string is empty. */
@@ -562,8 +592,7 @@ final class JsonScanner {
 
     /**
      * Decodes the last scanned string, which {@link #scanString()} has validated, so this
-     * method needs no checks. Multi-byte sequences decode with Jackson's arithmetic, which for
-     * well-formed UTF-8 is the standard decoding.
+     * method needs no checks.
      */
     private void decodeString(TextBuffer target) {
         byte[] bytes = data;
@@ -585,11 +614,10 @@ final class JsonScanner {
                 target.append((char) c);
                 at += 3;
             } else {
-                int c = ((b & 0x07) << 6) | (bytes[at + 1] & 0x3F);
-                c = (c << 6) | (bytes[at + 2] & 0x3F);
-                c = ((c << 6) | (bytes[at + 3] & 0x3F)) - 0x10000;
-                target.append((char) (0xD800 | (c >> 10)));
-                target.append((char) (0xDC00 | (c & 0x3FF)));
+                int c = ((b & 0x07) << 18) | ((bytes[at + 1] & 0x3F) << 12)
+                        | ((bytes[at + 2] & 0x3F) << 6) | (bytes[at + 3] & 0x3F);
+                target.append(Character.highSurrogate(c));
+                target.append(Character.lowSurrogate(c));
                 at += 4;
             }
         }
