@@ -30,22 +30,22 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread-safe: one scanner per connection.
  */
 final class ChunkScanner {
-    private static final byte[] CHOICES = ascii("choices");
-    private static final byte[] USAGE = ascii("usage");
-    private static final byte[] ERROR = ascii("error");
-    private static final byte[] DELTA = ascii("delta");
-    private static final byte[] TEXT = ascii("text");
-    private static final byte[] FINISH_REASON = ascii("finish_reason");
-    private static final byte[] CONTENT = ascii("content");
-    private static final byte[] REASONING_CONTENT = ascii("reasoning_content");
-    private static final byte[] REASONING = ascii("reasoning");
-    private static final byte[] TOOL_CALLS = ascii("tool_calls");
-    private static final byte[] FUNCTION_CALL = ascii("function_call");
-    private static final byte[] FUNCTION = ascii("function");
-    private static final byte[] ARGUMENTS = ascii("arguments");
-    private static final byte[] PROMPT_TOKENS = ascii("prompt_tokens");
-    private static final byte[] COMPLETION_TOKENS = ascii("completion_tokens");
-    private static final byte[] MESSAGE = ascii("message");
+    private static final JsonScanner.MemberName CHOICES = new JsonScanner.MemberName("choices");
+    private static final JsonScanner.MemberName USAGE = new JsonScanner.MemberName("usage");
+    private static final JsonScanner.MemberName ERROR = new JsonScanner.MemberName("error");
+    private static final JsonScanner.MemberName DELTA = new JsonScanner.MemberName("delta");
+    private static final JsonScanner.MemberName TEXT = new JsonScanner.MemberName("text");
+    private static final JsonScanner.MemberName FINISH_REASON = new JsonScanner.MemberName("finish_reason");
+    private static final JsonScanner.MemberName CONTENT = new JsonScanner.MemberName("content");
+    private static final JsonScanner.MemberName REASONING_CONTENT = new JsonScanner.MemberName("reasoning_content");
+    private static final JsonScanner.MemberName REASONING = new JsonScanner.MemberName("reasoning");
+    private static final JsonScanner.MemberName TOOL_CALLS = new JsonScanner.MemberName("tool_calls");
+    private static final JsonScanner.MemberName FUNCTION_CALL = new JsonScanner.MemberName("function_call");
+    private static final JsonScanner.MemberName FUNCTION = new JsonScanner.MemberName("function");
+    private static final JsonScanner.MemberName ARGUMENTS = new JsonScanner.MemberName("arguments");
+    private static final JsonScanner.MemberName PROMPT_TOKENS = new JsonScanner.MemberName("prompt_tokens");
+    private static final JsonScanner.MemberName COMPLETION_TOKENS = new JsonScanner.MemberName("completion_tokens");
+    private static final JsonScanner.MemberName MESSAGE = new JsonScanner.MemberName("message");
 
     private static final String[] KNOWN_FINISH_REASONS = {
         "stop", "length", "tool_calls", "content_filter", "function_call", "abort", "eos_token"

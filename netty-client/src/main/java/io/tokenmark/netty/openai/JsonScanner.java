@@ -3,6 +3,8 @@ package io.tokenmark.netty.openai;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A strict, allocation-free JSON (RFC 8259) scanner over a range of UTF-8 bytes, the grammar
@@ -41,6 +43,12 @@ final class JsonScanner {
 
     private static final VarHandle LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** {@code null}, {@code true} and {@code alse} as little-endian ints. */
+    private static final int NULL_INT = 'n' | 'u' << 8 | 'l' << 16 | 'l' << 24;
+    private static final int TRUE_INT = 't' | 'r' << 8 | 'u' << 16 | 'e' << 24;
+    private static final int ALSE_INT = 'a' | 'l' << 8 | 's' << 16 | 'e' << 24;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
     private static final long SPACES = 0x2020202020202020L;
@@ -144,6 +152,10 @@ final class JsonScanner {
      * member, or past the {@code }} and returns {@link #END}, leaving the object.
      */
     int nextMember() throws MalformedChunkException {
+        int fast = separatorThenByte(',');
+        if (fast >= 0) {
+            return fast;
+        }
         int c = nextNonWhitespace();
         if (c == ',') {
             return nextNonWhitespace();
@@ -167,6 +179,10 @@ final class JsonScanner {
 
     /** As {@link #nextMember()}, for an array. */
     int nextElement() throws MalformedChunkException {
+        int fast = separatorThenByte(',');
+        if (fast >= 0) {
+            return fast;
+        }
         int c = nextNonWhitespace();
         if (c == ',') {
             return nextNonWhitespace();
@@ -176,6 +192,23 @@ final class JsonScanner {
             return END;
         }
         throw unexpected(c, "',' or ']' after an array element");
+    }
+
+    /**
+     * Returns the byte after {@code separator} and moves past both when the next two bytes are
+     * {@code separator} and a byte that is not whitespace; otherwise returns -1 and moves
+     * nothing. The fast path for data written without whitespace.
+     */
+    private int separatorThenByte(char separator) {
+        int at = position;
+        if (at + 1 < end && data[at] == separator) {
+            int next = data[at + 1] & 0xFF;
+            if (next > ' ') {
+                position = at + 2;
+                return next;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -200,6 +233,10 @@ final class JsonScanner {
             decodeString(decodedName);
             requirePairedSurrogates(decodedName);
         }
+        int fast = separatorThenByte(':');
+        if (fast >= 0) {
+            return fast;
+        }
         int c = nextNonWhitespace();
         if (c != ':') {
             throw unexpected(c, "':' after a member name");
@@ -221,25 +258,52 @@ final class JsonScanner {
         }
     }
 
-    /** Returns whether the last member name equals {@code name}, which is ASCII. */
-    boolean nameIs(byte[] name) {
-        if (namePlain) {
-            if (nameEnd - nameStart != name.length) {
-                return false;
-            }
-            byte[] bytes = data;
-            for (int i = 0; i < name.length; i++) {
-                if (bytes[nameStart + i] != name[i]) {
-                    return false;
-                }
-            }
-            return true;
+    /**
+     * An ASCII member name to compare scanned names with, prepared so that a name of up to 16
+     * bytes is compared with two loads. Immutable.
+     */
+    static final class MemberName {
+        final byte[] bytes;
+        private final long head;
+        private final long tail;
+
+        MemberName(String name) {
+            bytes = name.getBytes(StandardCharsets.US_ASCII);
+            head = bytes.length >= 8 ? (long) LONGS.get(bytes, 0) : (bytes.length >= 4
+                    ? (int) INTS.get(bytes, 0) : 0);
+            tail = bytes.length >= 8 ? (long) LONGS.get(bytes, bytes.length - 8)
+                    : (bytes.length >= 4 ? (int) INTS.get(bytes, bytes.length - 4) : 0);
         }
-        if (decodedName.length() != name.length) {
+    }
+
+    /** Returns whether the last member name equals {@code name}. */
+    boolean nameIs(MemberName name) {
+        int length = nameEnd - nameStart;
+        if (length != name.bytes.length || !namePlain) {
+            return !namePlain && decodedNameIs(name.bytes);
+        }
+        if (length >= 8 && length <= 16) {
+            return (long) LONGS.get(data, nameStart) == name.head
+                    && (long) LONGS.get(data, nameEnd - 8) == name.tail;
+        }
+        return otherLengthNameIs(name, length);
+    }
+
+    private boolean otherLengthNameIs(MemberName name, int length) {
+        byte[] bytes = data;
+        if (length >= 4 && length < 8) {
+            return (int) INTS.get(bytes, nameStart) == (int) name.head
+                    && (int) INTS.get(bytes, nameEnd - 4) == (int) name.tail;
+        }
+        return Arrays.equals(bytes, nameStart, nameEnd, name.bytes, 0, length);
+    }
+
+    private boolean decodedNameIs(byte[] expected) {
+        if (decodedName.length() != expected.length) {
             return false;
         }
-        for (int i = 0; i < name.length; i++) {
-            if (decodedName.charAt(i) != name[i]) {
+        for (int i = 0; i < expected.length; i++) {
+            if (decodedName.charAt(i) != expected[i]) {
                 return false;
             }
         }
@@ -255,9 +319,9 @@ final class JsonScanner {
             case '"' -> scanString();
             case '{' -> skipContainer(true);
             case '[' -> skipContainer(false);
-            case 't' -> matchLiteral(RUE);
-            case 'f' -> matchLiteral(ALSE);
-            case 'n' -> matchLiteral(ULL);
+            case 't' -> matchLiteral(TRUE_INT, 1, RUE);
+            case 'f' -> matchLiteral(ALSE_INT, 0, ALSE);
+            case 'n' -> matchLiteral(NULL_INT, 1, ULL);
             default -> {
                 if (first == '-' || (first >= '0' && first <= '9')) {
                     scanNumber(first);
@@ -316,7 +380,17 @@ final class JsonScanner {
         }
     }
 
-    private void matchLiteral(byte[] rest) throws MalformedChunkException {
+    /**
+     * Matches the rest of a literal whose first byte was just read: compares the four bytes
+     * that end at the literal's end with {@code lastFour} (little-endian), starting
+     * {@code back} bytes before the cursor, or {@code rest} byte by byte near the data's end.
+     */
+    private void matchLiteral(int lastFour, int back, byte[] rest) throws MalformedChunkException {
+        int from = position - back;
+        if (from + 4 <= end && (int) INTS.get(data, from) == lastFour) {
+            position = from + 4;
+            return;
+        }
         byte[] bytes = data;
         int at = position;
         for (int i = 0; i < rest.length; i++, at++) {
@@ -336,6 +410,31 @@ final class JsonScanner {
      * {@link #numberIntegral()} and {@link #numberFitsInt()} describe it.
      */
     void scanNumber(int first) throws MalformedChunkException {
+        // Fast path: 0 or a positive integer of at most 18 digits, ended by a byte that cannot
+        // continue a number.
+        if (first >= '0' && first <= '9') {
+            byte[] bytes = data;
+            int limit = first == '0' ? position : Math.min(end, position + 17);
+            int at = position;
+            long value = first - '0';
+            while (at < limit && bytes[at] >= '0' && bytes[at] <= '9') {
+                value = value * 10 + (bytes[at++] - '0');
+            }
+            if (at < end) {
+                byte next = bytes[at];
+                if ((next < '0' || next > '9') && next != '.' && next != 'e' && next != 'E') {
+                    position = at;
+                    numberIntegral = true;
+                    numberFitsInt = value <= Integer.MAX_VALUE;
+                    numberIntValue = (int) value;
+                    return;
+                }
+            }
+        }
+        scanAnyNumber(first);
+    }
+
+    private void scanAnyNumber(int first) throws MalformedChunkException {
         byte[] bytes = data;
         int at = position;
         boolean negative = first == '-';
@@ -435,26 +534,41 @@ final class JsonScanner {
         byte[] bytes = data;
         int limit = end;
         int at = position;
-        boolean plain = true;
         stringStart = at;
-        while (true) {
-            // Eight bytes at a time while none of them is a quote, a backslash, a control
-            // character or non-ASCII. The lowest flagged byte is always a real match: the
-            // subtractions can only flag false bytes above a real one.
-            while (at + 8 <= limit) {
-                long word = (long) LONGS.get(bytes, at);
-                long quote = word ^ QUOTES;
-                long backslash = word ^ BACKSLASHES;
-                long special = (((word - SPACES) & ~word)
-                        | ((quote - ONES) & ~quote)
-                        | ((backslash - ONES) & ~backslash)
-                        | word) & HIGH_BITS;
-                if (special != 0) {
-                    at += Long.numberOfTrailingZeros(special) >>> 3;
-                    break;
+        // Eight bytes at a time while none of them is a quote, a backslash, a control character
+        // or non-ASCII. The lowest flagged byte is always a real match: the subtractions can
+        // only flag false bytes above a real one.
+        while (at + 8 <= limit) {
+            long word = (long) LONGS.get(bytes, at);
+            long quote = word ^ QUOTES;
+            long backslash = word ^ BACKSLASHES;
+            long special = (((word - SPACES) & ~word)
+                    | ((quote - ONES) & ~quote)
+                    | ((backslash - ONES) & ~backslash)
+                    | word) & HIGH_BITS;
+            if (special != 0) {
+                at += Long.numberOfTrailingZeros(special) >>> 3;
+                if (bytes[at] == '"') {
+                    stringEnd = at;
+                    stringPlain = true;
+                    position = at + 1;
+                    return;
                 }
-                at += 8;
+                break;
             }
+            at += 8;
+        }
+        scanRestOfString(at, true);
+    }
+
+    /**
+     * Scans a string byte by byte from {@code at}, handling escapes and non-ASCII bytes;
+     * {@code plain} says whether the bytes before {@code at} were plain ASCII.
+     */
+    private void scanRestOfString(int at, boolean plain) throws MalformedChunkException {
+        byte[] bytes = data;
+        int limit = end;
+        while (true) {
             if (at >= limit) {
                 position = limit;
                 throw endOfData();
