@@ -94,7 +94,7 @@ final class ChunkScanner {
                 throw first == JsonScanner.END_OF_DATA
                         ? json.endOfData() : json.malformed("event data is not a JSON object");
             }
-            json.enter(true);
+            json.enter();
             readChunk(out);
             if (!json.atEndAfterWhitespace()) {
                 throw new MalformedChunkException(
@@ -121,7 +121,7 @@ final class ChunkScanner {
     }
 
     private void readChoices(CompletionChunk out) throws MalformedChunkException {
-        json.enter(false);
+        json.enter();
         for (int c = json.firstElement(); c != JsonScanner.END; c = json.nextElement()) {
             if (c == '{') {
                 readChoice(out);
@@ -132,7 +132,7 @@ final class ChunkScanner {
     }
 
     private void readChoice(CompletionChunk out) throws MalformedChunkException {
-        json.enter(true);
+        json.enter();
         for (int c = json.firstMember(); c != JsonScanner.END; c = json.nextMember()) {
             int value = json.memberValue(c);
             if (json.nameIs(DELTA) && value == '{') {
@@ -151,7 +151,7 @@ final class ChunkScanner {
     }
 
     private void readDelta(CompletionChunk out) throws MalformedChunkException {
-        json.enter(true);
+        json.enter();
         reasoningInDelta = false;
         for (int c = json.firstMember(); c != JsonScanner.END; c = json.nextMember()) {
             int value = json.memberValue(c);
@@ -170,13 +170,13 @@ final class ChunkScanner {
     }
 
     private void readToolCalls(CompletionChunk out) throws MalformedChunkException {
-        json.enter(false);
+        json.enter();
         for (int c = json.firstElement(); c != JsonScanner.END; c = json.nextElement()) {
             if (c != '{') {
                 json.skipValue(c);
                 continue;
             }
-            json.enter(true);
+            json.enter();
             for (int m = json.firstMember(); m != JsonScanner.END; m = json.nextMember()) {
                 int value = json.memberValue(m);
                 if (json.nameIs(FUNCTION) && value == '{') {
@@ -189,7 +189,7 @@ final class ChunkScanner {
     }
 
     private void readFunction(CompletionChunk out) throws MalformedChunkException {
-        json.enter(true);
+        json.enter();
         for (int c = json.firstMember(); c != JsonScanner.END; c = json.nextMember()) {
             int value = json.memberValue(c);
             if (json.nameIs(ARGUMENTS)) {
@@ -201,7 +201,7 @@ final class ChunkScanner {
     }
 
     private void readUsage(CompletionChunk out) throws MalformedChunkException {
-        json.enter(true);
+        json.enter();
         out.hasUsage = true;
         for (int c = json.firstMember(); c != JsonScanner.END; c = json.nextMember()) {
             int value = json.memberValue(c);
@@ -245,7 +245,7 @@ final class ChunkScanner {
             json.scanString();
             out.errorMessage = decodedString();
         } else if (value == '{') {
-            json.enter(true);
+            json.enter();
             for (int c = json.firstMember(); c != JsonScanner.END; c = json.nextMember()) {
                 int member = json.memberValue(c);
                 if (json.nameIs(MESSAGE) && member == '"') {

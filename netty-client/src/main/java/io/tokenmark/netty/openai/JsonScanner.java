@@ -116,11 +116,21 @@ final class JsonScanner {
     }
 
     /** Records that the caller has just read the {@code {} or {@code [} of a container. */
-    void enter(boolean object) throws MalformedChunkException {
-        depth++;
-        if (depth > MAX_DEPTH) {
-            throw malformed("event data nests objects and arrays deeper than " + MAX_DEPTH
-                    + " levels");
+    void enter() throws MalformedChunkException {
+        if (++depth > MAX_DEPTH) {
+            throw tooDeep();
+        }
+    }
+
+    private MalformedChunkException tooDeep() {
+        return malformed("event data nests objects and arrays deeper than " + MAX_DEPTH
+                + " levels");
+    }
+
+    /** As {@link #enter()}, also noting the container's kind for {@link #skipContainer}. */
+    private void enterKind(boolean object) throws MalformedChunkException {
+        if (++depth > MAX_DEPTH) {
+            throw tooDeep();
         }
         long bit = 1L << (depth & 63);
         if (object) {
@@ -338,7 +348,7 @@ final class JsonScanner {
      */
     private void skipContainer(boolean object) throws MalformedChunkException {
         int outer = depth;
-        enter(object);
+        enterKind(object);
         int c = nextNonWhitespace();
         boolean afterValue = false;
         if (c == (object ? '}' : ']')) {
@@ -367,7 +377,7 @@ final class JsonScanner {
             }
             if (c == '{' || c == '[') {
                 boolean nestedObject = c == '{';
-                enter(nestedObject);
+                enterKind(nestedObject);
                 c = nextNonWhitespace();
                 afterValue = c == (nestedObject ? '}' : ']');
                 if (afterValue) {
@@ -536,16 +546,14 @@ final class JsonScanner {
         int at = position;
         stringStart = at;
         // Eight bytes at a time while none of them is a quote, a backslash, a control character
-        // or non-ASCII. The lowest flagged byte is always a real match: the subtractions can
-        // only flag false bytes above a real one.
+        // or non-ASCII. A byte's high bit is set by itself when it is non-ASCII, and by a
+        // subtraction when it is below 0x20, a quote or a backslash. A subtraction can also set
+        // it in a byte above one of those through the borrow, but never in the lowest flagged
+        // byte, which is therefore a real match.
         while (at + 8 <= limit) {
             long word = (long) LONGS.get(bytes, at);
-            long quote = word ^ QUOTES;
-            long backslash = word ^ BACKSLASHES;
-            long special = (((word - SPACES) & ~word)
-                    | ((quote - ONES) & ~quote)
-                    | ((backslash - ONES) & ~backslash)
-                    | word) & HIGH_BITS;
+            long special = (word | (word - SPACES) | ((word ^ QUOTES) - ONES)
+                    | ((word ^ BACKSLASHES) - ONES)) & HIGH_BITS;
             if (special != 0) {
                 at += Long.numberOfTrailingZeros(special) >>> 3;
                 if (bytes[at] == '"') {

@@ -223,9 +223,11 @@ public final class SseEventDecoder {
             long word = buffer.getLongLE(i);
             long lf = word ^ LF_BYTES;
             long cr = word ^ CR_BYTES;
-            long found = (((lf - ONE_BYTES) & ~lf) | ((cr - ONE_BYTES) & ~cr)) & HIGH_BITS;
+            // A byte's high bit ends up set when it is LF or CR; non-ASCII bytes are masked out.
+            // A borrow can also set it in a byte above a match, never in the lowest flagged
+            // byte, which is therefore a real match.
+            long found = ((lf - ONE_BYTES) | (cr - ONE_BYTES)) & ~word & HIGH_BITS;
             if (found != 0) {
-                // The lowest flagged byte is a real match: a borrow can only flag bytes above it.
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
             }
         }
