@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
  * strict JSON scanner written for this job, in one pass over the event's bytes.
  *
  * <p>The bytes are read where they are when the buffer has a backing array, and otherwise copied
- * once into an array reused from event to event (a socket read usually delivers direct memory).
+ * once into an array reused from event to event (a socket read usually delivers direct memory);
+ * an event over 64 KiB gets an array of its own.
  * Every value is validated, also the ones skipped. Strings are located but decoded only when
  * their text is kept, so a chunk is parsed without allocating unless text is kept and the text
  * buffer must grow, or the chunk carries an error or an uncommon {@code finish_reason}.
@@ -60,6 +61,12 @@ final class ChunkScanner {
 
     private final boolean retainText;
     private final JsonScanner json = new JsonScanner();
+    /**
+     * Events larger than this many bytes are copied into an array of their own, which is not
+     * kept, so that one large event does not pin a large array to the connection.
+     */
+    private static final int MAX_KEPT_COPY_BYTES = 64 * 1024;
+
     /** Copy of the event's bytes when its buffer has no backing array. */
     private byte[] copy = new byte[1024];
     private final TextBuffer scratch = new TextBuffer();
@@ -81,11 +88,15 @@ final class ChunkScanner {
         if (buffer.hasArray()) {
             json.reset(buffer.array(), buffer.arrayOffset() + index, length);
         } else {
-            if (copy.length < length) {
-                copy = new byte[Math.max(length, copy.length * 2)];
+            byte[] target = copy;
+            if (target.length < length) {
+                target = new byte[Math.max(length, target.length * 2)];
+                if (target.length <= MAX_KEPT_COPY_BYTES) {
+                    copy = target;
+                }
             }
-            buffer.getBytes(index, copy, 0, length);
-            json.reset(copy, 0, length);
+            buffer.getBytes(index, target, 0, length);
+            json.reset(target, 0, length);
         }
 
         try {

@@ -165,6 +165,8 @@ class ChunkScannerDifferentialTest {
                 edge("{\"a\":1." + "9".repeat(500) + "e" + "9".repeat(500) + "}", false),
                 edge("{\"" + "n".repeat(50_000) + "\":1}", true),
                 edge("{\"" + "n".repeat(50_001) + "\":1}", false),
+                edge("{\"choices\":[{\"text\":\"" + "t\u00e9".repeat(40_000) + "\"}]}", true),
+                edge("{\"choices\":[{\"text\":\"" + "t".repeat(70_000) + "\"}]", false),
                 edge("{\"x\\ud83d\\ude00\":1}", true),
                 edge("{\"x\\ud83dy\":1}", false),
                 edge("{\"x\\ud83d\":1}", false),
