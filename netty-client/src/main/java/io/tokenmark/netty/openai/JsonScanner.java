@@ -30,11 +30,11 @@ import java.util.Arrays;
  * <p>Not thread-safe: one scanner per connection, reused for every event.
  */
 final class JsonScanner {
-    /** Deepest nesting of objects and arrays accepted; the root object is at depth 1. */
+    /** Maximum nesting depth of objects and arrays; the root object is at depth 1. */
     static final int MAX_DEPTH = 1000;
-    /** Most digits of a number accepted: integer, fraction and exponent digits together. */
+    /** Maximum number of digits in a number: integer, fraction and exponent digits together. */
     static final int MAX_NUMBER_DIGITS = 1000;
-    /** Longest member name accepted, in bytes between the quotes. */
+    /** Maximum length of a member name, in bytes between the quotes. */
     static final int MAX_NAME_BYTES = 50_000;
     /** Returned by the member and element iterators at the end of an object or array. */
     static final int END = -2;
@@ -521,17 +521,17 @@ final class JsonScanner {
         return at;
     }
 
-    /** Whether the last number had neither a fraction nor an exponent. */
+    /** Returns whether the last number had neither a fraction nor an exponent. */
     boolean numberIntegral() {
         return numberIntegral;
     }
 
-    /** Whether the last number is integral and within the range of {@code int}. */
+    /** Returns whether the last number is integral and within the range of {@code int}. */
     boolean numberFitsInt() {
         return numberFitsInt;
     }
 
-    /** The last number's value when {@link #numberFitsInt()} is true. */
+    /** Returns the last number's value; valid when {@link #numberFitsInt()} is true. */
     int numberIntValue() {
         return numberIntValue;
     }
@@ -570,8 +570,8 @@ final class JsonScanner {
     }
 
     /**
-     * Scans a string byte by byte from {@code at}, handling escapes and non-ASCII bytes;
-     * {@code plain} says whether the bytes before {@code at} were plain ASCII.
+     * Scans a string byte by byte from {@code at}, handling escapes and non-ASCII bytes.
+     * {@code plain} is whether the bytes before {@code at} were plain ASCII.
      */
     private void scanRestOfString(int at, boolean plain) throws MalformedChunkException {
         byte[] bytes = data;
@@ -682,7 +682,7 @@ final class JsonScanner {
         return at + 1 + continuation;
     }
 
-    /** Raw length in bytes of the last scanned string; 0 exactly when the string is empty. */
+    /** Returns the raw length in bytes of the last scanned string, 0 only for an empty one. */
     int stringLength() {
         return stringEnd - stringStart;
     }
@@ -691,7 +691,7 @@ final class JsonScanner {
      * Returns whether the last scanned string equals {@code ascii}; compares raw bytes, so a
      * string with escapes or non-ASCII bytes never matches.
      */
-    boolean stringIsPlain(byte[] ascii) {
+    boolean stringEqualsAscii(byte[] ascii) {
         if (!stringPlain || stringEnd - stringStart != ascii.length) {
             return false;
         }
