@@ -1,6 +1,7 @@
 package io.tokenmark.netty.openai;
 
 import io.netty.buffer.ByteBuf;
+import io.tokenmark.netty.openai.JsonScanner.MemberName;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,27 +34,28 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread-safe: one scanner per connection.
  */
 final class ChunkScanner {
-    private static final JsonScanner.MemberName CHOICES = new JsonScanner.MemberName("choices");
-    private static final JsonScanner.MemberName USAGE = new JsonScanner.MemberName("usage");
-    private static final JsonScanner.MemberName ERROR = new JsonScanner.MemberName("error");
-    private static final JsonScanner.MemberName DELTA = new JsonScanner.MemberName("delta");
-    private static final JsonScanner.MemberName TEXT = new JsonScanner.MemberName("text");
-    private static final JsonScanner.MemberName FINISH_REASON = new JsonScanner.MemberName("finish_reason");
-    private static final JsonScanner.MemberName CONTENT = new JsonScanner.MemberName("content");
-    private static final JsonScanner.MemberName REASONING_CONTENT = new JsonScanner.MemberName("reasoning_content");
-    private static final JsonScanner.MemberName REASONING = new JsonScanner.MemberName("reasoning");
-    private static final JsonScanner.MemberName TOOL_CALLS = new JsonScanner.MemberName("tool_calls");
-    private static final JsonScanner.MemberName FUNCTION_CALL = new JsonScanner.MemberName("function_call");
-    private static final JsonScanner.MemberName FUNCTION = new JsonScanner.MemberName("function");
-    private static final JsonScanner.MemberName ARGUMENTS = new JsonScanner.MemberName("arguments");
-    private static final JsonScanner.MemberName PROMPT_TOKENS = new JsonScanner.MemberName("prompt_tokens");
-    private static final JsonScanner.MemberName COMPLETION_TOKENS = new JsonScanner.MemberName("completion_tokens");
-    private static final JsonScanner.MemberName MESSAGE = new JsonScanner.MemberName("message");
+    private static final MemberName CHOICES = new MemberName("choices");
+    private static final MemberName USAGE = new MemberName("usage");
+    private static final MemberName ERROR = new MemberName("error");
+    private static final MemberName DELTA = new MemberName("delta");
+    private static final MemberName TEXT = new MemberName("text");
+    private static final MemberName FINISH_REASON = new MemberName("finish_reason");
+    private static final MemberName CONTENT = new MemberName("content");
+    private static final MemberName REASONING_CONTENT = new MemberName("reasoning_content");
+    private static final MemberName REASONING = new MemberName("reasoning");
+    private static final MemberName TOOL_CALLS = new MemberName("tool_calls");
+    private static final MemberName FUNCTION_CALL = new MemberName("function_call");
+    private static final MemberName FUNCTION = new MemberName("function");
+    private static final MemberName ARGUMENTS = new MemberName("arguments");
+    private static final MemberName PROMPT_TOKENS = new MemberName("prompt_tokens");
+    private static final MemberName COMPLETION_TOKENS = new MemberName("completion_tokens");
+    private static final MemberName MESSAGE = new MemberName("message");
 
     private static final String[] KNOWN_FINISH_REASONS = {
         "stop", "length", "tool_calls", "content_filter", "function_call", "abort", "eos_token"
     };
-    private static final byte[][] KNOWN_FINISH_REASON_BYTES = new byte[KNOWN_FINISH_REASONS.length][];
+    private static final byte[][] KNOWN_FINISH_REASON_BYTES =
+            new byte[KNOWN_FINISH_REASONS.length][];
 
     static {
         for (int i = 0; i < KNOWN_FINISH_REASONS.length; i++) {

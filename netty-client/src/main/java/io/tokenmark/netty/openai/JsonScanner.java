@@ -100,7 +100,10 @@ final class JsonScanner {
         data = null;
     }
 
-    /** Returns the next byte that is not JSON whitespace and moves past it, or {@code END_OF_DATA}. */
+    /**
+     * Returns the next byte that is not JSON whitespace and moves past it, or
+     * {@link #END_OF_DATA}.
+     */
     int nextNonWhitespace() {
         byte[] bytes = data;
         int limit = end;
@@ -367,8 +370,9 @@ final class JsonScanner {
                     continue;
                 }
                 if (c != ',') {
-                    throw unexpected(c, inObject
-                            ? "',' or '}' after a member value" : "',' or ']' after an array element");
+                    String expected = inObject ? "',' or '}' after a member value"
+                            : "',' or ']' after an array element";
+                    throw unexpected(c, expected);
                 }
                 c = nextNonWhitespace();
             }
@@ -453,8 +457,8 @@ final class JsonScanner {
             digit = at < end ? bytes[at++] : END_OF_DATA;
             if (digit < '0' || digit > '9') {
                 position = at;
-                throw digit == END_OF_DATA
-                        ? endOfData() : malformed("invalid number: '-' must be followed by a digit");
+                throw digit == END_OF_DATA ? endOfData()
+                        : malformed("invalid number: '-' must be followed by a digit");
             }
         }
         long magnitude = digit - '0';
@@ -629,7 +633,8 @@ final class JsonScanner {
             }
             default -> {
                 position = at + 1;
-                throw malformed("invalid escape '\\" + printable(data[at] & 0xFF) + "' in a string");
+                throw malformed("invalid escape '\\" + printable(data[at] & 0xFF)
+                        + "' in a string");
             }
         }
     }

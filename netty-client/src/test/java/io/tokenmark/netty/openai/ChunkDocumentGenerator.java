@@ -82,11 +82,14 @@ final class ChunkDocumentGenerator {
         optional(members, names, 0.25, "text", this::textValue);
         optional(members, names, 0.4, "logprobs", this::junk);
         optional(members, names, 0.6, "finish_reason", () -> oneOf(0.6, () -> out.append("null"),
-                () -> oneOf(0.8, () -> string(FINISH_REASONS[random.nextInt(FINISH_REASONS.length)]),
-                        this::junk)));
+                () -> oneOf(0.8, this::finishReason, this::junk)));
         optional(members, names, 0.2, "stop_reason", this::junk);
         unknownMembers(members, names);
         object(members);
+    }
+
+    private void finishReason() {
+        string(FINISH_REASONS[random.nextInt(FINISH_REASONS.length)]);
     }
 
     private void delta() {
@@ -96,8 +99,10 @@ final class ChunkDocumentGenerator {
         optional(members, names, 0.6, "content", this::textValue);
         optional(members, names, 0.3, "reasoning_content", this::textValue);
         optional(members, names, 0.2, "reasoning", this::textValue);
-        optional(members, names, 0.15, "tool_calls", () -> oneOf(0.85, this::toolCalls, this::junk));
-        optional(members, names, 0.08, "function_call", () -> oneOf(0.8, this::function, this::junk));
+        optional(members, names, 0.15, "tool_calls",
+                () -> oneOf(0.85, this::toolCalls, this::junk));
+        optional(members, names, 0.08, "function_call",
+                () -> oneOf(0.8, this::function, this::junk));
         unknownMembers(members, names);
         object(members);
     }
@@ -116,7 +121,8 @@ final class ChunkDocumentGenerator {
                 optional(members, names, 0.7, "index", () -> out.append(index));
                 optional(members, names, 0.5, "id", () -> string(plainText()));
                 optional(members, names, 0.5, "type", () -> string("function"));
-                optional(members, names, 0.9, "function", () -> oneOf(0.9, this::function, this::junk));
+                optional(members, names, 0.9, "function",
+                        () -> oneOf(0.9, this::function, this::junk));
                 unknownMembers(members, names);
                 object(members);
             }, this::junk);
@@ -165,7 +171,7 @@ final class ChunkDocumentGenerator {
         }
     }
 
-    /** A string of random text (often empty or short), sometimes null or another type. */
+    /** Writes a string of random text (often empty or short), sometimes null or another type. */
     private void textValue() {
         int pick = random.nextInt(10);
         if (pick == 0) {
@@ -179,7 +185,7 @@ final class ChunkDocumentGenerator {
         }
     }
 
-    /** Any JSON value, nested up to a few levels. */
+    /** Writes any JSON value, nested up to a few levels. */
     private void junk() {
         junk(0);
     }
@@ -346,7 +352,10 @@ final class ChunkDocumentGenerator {
         return "chatcmpl-" + Long.toHexString(random.nextLong());
     }
 
-    /** Random text: ASCII, controls, quotes, backslashes, CJK, emoji and lone surrogates. */
+    /**
+     * Returns random text: ASCII, control characters, quotes, backslashes, two-byte letters, CJK,
+     * emoji and other supplementary characters.
+     */
     private String randomText() {
         int length = random.nextInt(3) == 0 ? 0 : random.nextInt(12);
         StringBuilder text = new StringBuilder();

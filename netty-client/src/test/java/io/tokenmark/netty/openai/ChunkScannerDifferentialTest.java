@@ -183,7 +183,7 @@ class ChunkScannerDifferentialTest {
         return Arguments.of(name, json.getBytes(StandardCharsets.UTF_8), valid);
     }
 
-    /** An object whose first member nests arrays until the whole is {@code depth} deep. */
+    /** Returns an object whose first member nests arrays until the whole is {@code depth} deep. */
     private static String nested(int depth) {
         return "{\"a\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}";
     }
@@ -248,7 +248,8 @@ class ChunkScannerDifferentialTest {
 
             Extracted result = assertSameAsJackson(json);
 
-            assertThat(result != Extracted.REJECTED).as("accepted in %s", template).isEqualTo(valid);
+            assertThat(result != Extracted.REJECTED).as("accepted in %s", template)
+                    .isEqualTo(valid);
         }
     }
 

@@ -180,7 +180,7 @@ final class JacksonChunkReference {
             completionTokens = count(usage.get("completion_tokens"), completionTokens);
         }
 
-        /** An integral count outside the int range is malformed, as Jackson's getIntValue says. */
+        /** Rejects an integral count outside the int range, because Jackson's getIntValue does. */
         static int count(JsonNode value, int previous) {
             if (value == null || !value.isIntegralNumber()) {
                 return previous;

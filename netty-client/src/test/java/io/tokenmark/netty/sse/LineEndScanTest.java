@@ -20,7 +20,7 @@ class LineEndScanTest {
     };
 
     @Test
-    void lineEndScanFindsFirstCrOrLfAtEveryOffset() {
+    void scanFindsLineEndAtEveryOffset() {
         for (int length = 0; length <= 40; length++) {
             for (int lineEnd = -1; lineEnd < length; lineEnd++) {
                 for (byte terminator : new byte[] {'\n', '\r'}) {
