@@ -1,7 +1,6 @@
 package io.tokenmark.netty;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.netty.resolver.AddressResolverGroup;
 import io.tokenmark.core.client.ClientOptions;
 import io.tokenmark.core.client.InferenceClient;
@@ -68,14 +67,8 @@ public final class NettyInferenceClient implements InferenceClient, IoThreadUsag
     private NettyInferenceClient(ClientOptions options,
             AddressResolverGroup<InetSocketAddress> resolver) {
         this.options = Objects.requireNonNull(options, "options");
-        JsonFactory jsonFactory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxStringLength(Math.max(options.maxEventBytes(),
-                                StreamReadConstraints.DEFAULT_MAX_STRING_LEN))
-                        .build())
-                .build();
-        this.bodyWriter = new RequestBodyWriter(jsonFactory, options);
-        this.transport = new HttpStreamTransport(options, jsonFactory, resolver);
+        this.bodyWriter = new RequestBodyWriter(new JsonFactory(), options);
+        this.transport = new HttpStreamTransport(options, resolver);
         log.info("started client for {} ({} event loops, {} transport)", options.endpoint(),
                 options.ioThreads(), transport.usesEpoll() ? "epoll" : "NIO");
     }

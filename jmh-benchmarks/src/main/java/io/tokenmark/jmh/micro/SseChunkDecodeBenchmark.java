@@ -1,6 +1,5 @@
 package io.tokenmark.jmh.micro;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.tokenmark.core.client.RequestFailure;
@@ -75,7 +74,7 @@ public class SseChunkDecodeBenchmark {
         }
 
         listener = new CountingListener();
-        OpenAiStreamReader reader = new OpenAiStreamReader(new JsonFactory(), retainText);
+        OpenAiStreamReader reader = new OpenAiStreamReader(retainText);
         reader.start(listener);
         decoder = new SseEventDecoder(16 * 1024 * 1024, reader);
     }

@@ -1,6 +1,5 @@
 package io.tokenmark.netty.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -87,7 +86,6 @@ public final class HttpStreamTransport implements AutoCloseable {
     private static final String REDACTED = "[redacted]";
 
     private final ClientOptions options;
-    private final JsonFactory jsonFactory;
     private final EventLoopGroup group;
     private final ConnectionPool pool;
     private final SslContext sslContext;
@@ -106,10 +104,9 @@ public final class HttpStreamTransport implements AutoCloseable {
      * @param resolver resolves the host name at each connect; {@code null} for the JDK resolver
      * @throws IllegalStateException if the TLS context cannot be built
      */
-    public HttpStreamTransport(ClientOptions options, JsonFactory jsonFactory,
+    public HttpStreamTransport(ClientOptions options,
             AddressResolverGroup<InetSocketAddress> resolver) {
         this.options = options;
-        this.jsonFactory = jsonFactory;
 
         URI endpoint = options.endpoint();
         boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
@@ -372,8 +369,8 @@ public final class HttpStreamTransport implements AutoCloseable {
         }
         pipeline.addLast("http", new HttpClientCodec());
         pipeline.addLast("decompress", new HttpContentDecompressor(0));
-        pipeline.addLast("response", new ResponseHandler(clock, jsonFactory,
-                options.retainText(), options.maxEventBytes(), options.readTimeoutMillis()));
+        pipeline.addLast("response", new ResponseHandler(clock, options.retainText(),
+                options.maxEventBytes(), options.readTimeoutMillis()));
     }
 
     private final class Initializer extends ChannelInitializer<SocketChannel> {

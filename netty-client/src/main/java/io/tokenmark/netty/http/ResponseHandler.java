@@ -1,6 +1,5 @@
 package io.tokenmark.netty.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -71,10 +70,10 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private String pendingBody;
     private long pendingNanos;
 
-    ResponseHandler(SocketTimestampHandler clock, JsonFactory jsonFactory, boolean retainText,
+    ResponseHandler(SocketTimestampHandler clock, boolean retainText,
             int maxEventBytes, long readTimeoutMillis) {
         this.clock = clock;
-        this.reader = new OpenAiStreamReader(jsonFactory, retainText);
+        this.reader = new OpenAiStreamReader(retainText);
         this.decoder = new SseEventDecoder(maxEventBytes, reader);
         this.readTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis);
     }

@@ -2,7 +2,7 @@ package io.tokenmark.netty.openai;
 
 /**
  * The parsed content of one stream chunk ({@code chat.completion.chunk} or
- * {@code text_completion}), reused from chunk to chunk by {@link ChunkParser}. Not thread-safe.
+ * {@code text_completion}), reused from chunk to chunk by {@link ChunkScanner}. Not thread-safe.
  */
 final class CompletionChunk {
     /** Whether any choice carried non-empty answer text: content, text or tool-call arguments. */

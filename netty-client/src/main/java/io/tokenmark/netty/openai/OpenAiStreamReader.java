@@ -1,6 +1,5 @@
 package io.tokenmark.netty.openai;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import io.tokenmark.core.client.ErrorKind;
 import io.tokenmark.core.client.StreamListener;
 import io.tokenmark.netty.sse.SseEvent;
@@ -38,7 +37,7 @@ import java.util.Objects;
  * ({@link #outcome()}, {@link #endNanos()}, {@link #failureKind()}, {@link #failureMessage()})
  * and the transport delivers it, so that timers and the connection are settled in one place.
  *
- * <p><b>Cost:</b> per token event no allocation unless text is kept; see {@link ChunkParser}.
+ * <p><b>Cost:</b> per token event no allocation unless text is kept; see {@link ChunkScanner}.
  *
  * <p><b>Threading:</b> not thread-safe; one reader per connection, reused across requests with
  * {@link #start}.
@@ -57,7 +56,7 @@ public final class OpenAiStreamReader implements SseEventListener {
         FAILED
     }
 
-    private final ChunkParser parser;
+    private final ChunkScanner scanner;
     private final CompletionChunk chunk = new CompletionChunk();
     private final ReusableTokenEvent tokenEvent = new ReusableTokenEvent();
     private final boolean retainText;
@@ -70,12 +69,11 @@ public final class OpenAiStreamReader implements SseEventListener {
     private String failureMessage;
 
     /**
-     * @param factory the Jackson factory whose non-blocking parser reads the chunks
      * @param retainText whether token events carry their text; without it the text accessors
      *     of {@link io.tokenmark.core.client.TokenEvent} return {@code null}
      */
-    public OpenAiStreamReader(JsonFactory factory, boolean retainText) {
-        this.parser = new ChunkParser(Objects.requireNonNull(factory, "factory"), retainText);
+    public OpenAiStreamReader(boolean retainText) {
+        this.scanner = new ChunkScanner(retainText);
         this.retainText = retainText;
     }
 
@@ -108,7 +106,7 @@ public final class OpenAiStreamReader implements SseEventListener {
         }
 
         try {
-            parser.parse(event.dataBuffer(), event.dataIndex(), event.dataLength(), chunk);
+            scanner.parse(event.dataBuffer(), event.dataIndex(), event.dataLength(), chunk);
         } catch (MalformedChunkException e) {
             if ("error".equals(event.type())) {
                 fail(ErrorKind.STREAM_ERROR, "error event: " + abbreviate(event.dataAsString()),

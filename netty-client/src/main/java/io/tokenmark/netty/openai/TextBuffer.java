@@ -16,12 +16,28 @@ final class TextBuffer implements CharSequence {
         length = 0;
     }
 
-    void append(char[] source, int offset, int count) {
-        if (length + count > chars.length) {
-            chars = Arrays.copyOf(chars, Math.max(chars.length * 2, length + count));
+    void append(char c) {
+        if (length == chars.length) {
+            grow(1);
         }
-        System.arraycopy(source, offset, chars, length, count);
-        length += count;
+        chars[length++] = c;
+    }
+
+    /** Appends {@code count} bytes of ASCII text, one char per byte. */
+    void appendAscii(byte[] source, int offset, int count) {
+        if (length + count > chars.length) {
+            grow(count);
+        }
+        char[] target = chars;
+        int at = length;
+        for (int i = offset; i < offset + count; i++) {
+            target[at++] = (char) source[i];
+        }
+        length = at;
+    }
+
+    private void grow(int count) {
+        chars = Arrays.copyOf(chars, Math.max(chars.length * 2, length + count));
     }
 
     @Override

@@ -27,7 +27,8 @@ import java.util.Objects;
  *       dropped.</li>
  * </ul>
  *
- * <p><b>Zero copy.</b> Line ends are found by scanning the input with {@link ByteBuf#indexOf}. An
+ * <p><b>Zero copy.</b> Line ends are found by one pass over the input that tests eight bytes at
+ * a time for CR or LF, reading them with {@link ByteBuf#getLongLE}. An
  * event whose data line lies inside one input buffer reaches the listener as an index range of
  * that buffer; nothing is copied. Bytes that must outlive a {@link #decode} call (a line whose
  * end has not arrived, a data line whose blank line has not arrived) are kept as retained slices
@@ -56,6 +57,10 @@ public final class SseEventDecoder {
     private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
     private static final byte[] ID = {'i', 'd'};
     private static final byte[] RETRY = {'r', 'e', 't', 'r', 'y'};
+    private static final long ONE_BYTES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LF_BYTES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long CR_BYTES = 0x0D0D0D0D0D0D0D0DL;
 
     private final int maxEventBytes;
     private final SseEventListener listener;
@@ -122,27 +127,8 @@ public final class SseEventDecoder {
                     position++;
                 }
             }
-            // Next LF and CR at or after position: -2 before the first search, -1 when there is
-            // none up to the end. Searching for each separately uses Netty's word-at-a-time
-            // indexOf, and remembering the results keeps the scan linear for every line-ending
-            // style.
-            int nextLf = -2;
-            int nextCr = -2;
             while (position < end) {
-                if (nextLf != -1 && nextLf < position) {
-                    nextLf = in.indexOf(position, end, (byte) '\n');
-                }
-                if (nextCr != -1 && nextCr < position) {
-                    nextCr = in.indexOf(position, end, (byte) '\r');
-                }
-                int lineEnd;
-                if (nextLf < 0) {
-                    lineEnd = nextCr;
-                } else if (nextCr < 0) {
-                    lineEnd = nextLf;
-                } else {
-                    lineEnd = Math.min(nextLf, nextCr);
-                }
+                int lineEnd = indexOfLineEnd(in, position, end);
                 if (lineEnd < 0) {
                     keepPartialLine(in, position, end - position);
                     break;
@@ -224,6 +210,34 @@ public final class SseEventDecoder {
     /** Returns the block size limit in bytes. */
     public int maxEventBytes() {
         return maxEventBytes;
+    }
+
+    /**
+     * Returns the index of the first CR or LF in {@code [from, to)} of {@code buffer}, or -1.
+     * Reads eight bytes at a time and tests them for both bytes at once, so the line is
+     * scanned once.
+     */
+    static int indexOfLineEnd(ByteBuf buffer, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = buffer.getLongLE(i);
+            long lf = word ^ LF_BYTES;
+            long cr = word ^ CR_BYTES;
+            // A byte's high bit ends up set when it is LF or CR; non-ASCII bytes are masked out.
+            // A borrow can also set it in a byte above a match, never in the lowest flagged
+            // byte, which is therefore a real match.
+            long found = ((lf - ONE_BYTES) | (cr - ONE_BYTES)) & ~word & HIGH_BITS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte b = buffer.getByte(i);
+            if (b == '\n' || b == '\r') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void keepPartialLine(ByteBuf in, int index, int length) {

@@ -2,7 +2,6 @@ package io.tokenmark.netty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import io.netty.channel.Channel;
 import io.tokenmark.core.client.ClientOptions;
 import io.tokenmark.core.client.ErrorKind;
@@ -35,8 +34,7 @@ class ExchangeAbortTest {
         try (ScriptedServer server = ScriptedServer.start(request -> Response.sse(
                 Segment.of(STREAM, 0)));
                 HttpStreamTransport transport = new HttpStreamTransport(
-                        ClientOptions.builder(server.baseUrl()).ioThreads(1).build(),
-                        new JsonFactory(), null)) {
+                        ClientOptions.builder(server.baseUrl()).ioThreads(1).build(), null)) {
             RecordingListener cancelledListener = new RecordingListener(SPEC);
             Exchange cancelled = new Exchange(transport, "cancelled", cancelledListener,
                     transport.buildRequest("cancelled", BODY));

@@ -3,7 +3,6 @@ package io.tokenmark.netty.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tokenmark.core.client.ClientOptions;
@@ -48,7 +47,7 @@ class ResponsePipelineSplitTest {
         // Never connects: the test drives an EmbeddedChannel with the transport's pipeline.
         ClientOptions options = ClientOptions.builder(URI.create("http://127.0.0.1:9/v1"))
                 .retainText(true).readTimeoutMillis(0).ioThreads(1).build();
-        transport = new HttpStreamTransport(options, new JsonFactory(), null);
+        transport = new HttpStreamTransport(options, null);
     }
 
     @AfterAll

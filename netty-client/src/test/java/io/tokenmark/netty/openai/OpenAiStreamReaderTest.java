@@ -2,7 +2,6 @@ package io.tokenmark.netty.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.tokenmark.core.client.ErrorKind;
@@ -24,7 +23,7 @@ class OpenAiStreamReaderTest {
     private SseEventDecoder decoder = new SseEventDecoder(1 << 20, reader);
 
     private OpenAiStreamReader newReader(boolean retainText) {
-        OpenAiStreamReader created = new OpenAiStreamReader(new JsonFactory(), retainText);
+        OpenAiStreamReader created = new OpenAiStreamReader(retainText);
         created.start(listener);
         return created;
     }
