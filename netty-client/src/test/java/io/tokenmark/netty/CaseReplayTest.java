@@ -148,9 +148,26 @@ class CaseReplayTest {
                         () -> replayRequests(recorded)));
     }
 
+    /**
+     * Replays a case and checks every expected key. A loaded machine can delay the client's
+     * event loop by more than the 5 ms the times allow, which the server's own lateness check
+     * cannot see, so a replay with any failed check runs again, up to {@value #ATTEMPTS} times
+     * in all, and only the last one's failures are reported. A real error fails every attempt.
+     */
     private static void replay(RecordedCase recorded) throws Exception {
-        RequestRecord record = measure(recorded);
+        for (int attempt = 1; ; attempt++) {
+            SoftAssertions soft = check(recorded, measure(recorded));
+            if (soft.wasSuccess() || attempt == ATTEMPTS) {
+                soft.assertAll();
+                return;
+            }
+            System.out.printf("case %s: %d checks failed, replaying again (attempt %d): %s%n",
+                    recorded.id(), soft.errorsCollected().size(), attempt,
+                    soft.errorsCollected().get(0).getMessage().replaceAll("\\s+", " "));
+        }
+    }
 
+    private static SoftAssertions check(RecordedCase recorded, RequestRecord record) {
         SseEventDecoder decoder = new SseEventDecoder(ClientOptions.DEFAULT_MAX_EVENT_BYTES,
                 event -> { });
         ByteBuf body = Unpooled.wrappedBuffer(recorded.sse().getBytes(StandardCharsets.UTF_8));
@@ -175,7 +192,7 @@ class CaseReplayTest {
             }
         }
         report(recorded, unmapped);
-        soft.assertAll();
+        return soft;
     }
 
     /**
