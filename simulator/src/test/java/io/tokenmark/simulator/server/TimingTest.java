@@ -62,28 +62,40 @@ class TimingTest {
         }
     }
 
+    /**
+     * Five requests at concurrency 1 after one warm-up. A loaded machine can wake the server's or
+     * the reading thread late by more than the 2 ms allowed, so a measurement outside the
+     * tolerance runs again, up to three times in all; a real bias fails every attempt.
+     */
     @Test
     void fixedProfileMatchesConfiguredTtftAndTpot() throws IOException {
         SimulatorOptions options = SimulatorOptions.builder()
                 .profile(Profiles.fixed(Duration.ofMillis(50), Duration.ofMillis(10)))
                 .build();
-        List<Measured> measured = new ArrayList<>();
-        try (Simulator simulator = Simulator.start(options);
-                RawHttpConnection connection = new RawHttpConnection(simulator.port())) {
-            // One warm-up request, then five measured ones at concurrency 1.
-            for (int i = 0; i < 6; i++) {
-                connection.send("POST", CHAT, Map.of(), streamingChat(20));
-                RawHttpConnection.Response response = connection.readResponse(5000);
-                if (i > 0) {
-                    measured.add(Measured.of(response));
+        for (int attempt = 1; ; attempt++) {
+            List<Measured> measured = new ArrayList<>();
+            try (Simulator simulator = Simulator.start(options);
+                    RawHttpConnection connection = new RawHttpConnection(simulator.port())) {
+                for (int i = 0; i < 6; i++) {
+                    connection.send("POST", CHAT, Map.of(), streamingChat(20));
+                    RawHttpConnection.Response response = connection.readResponse(5000);
+                    if (i > 0) {
+                        measured.add(Measured.of(response));
+                    }
                 }
             }
-        }
 
-        double meanTtft = measured.stream().mapToDouble(Measured::ttftNanos).average().orElseThrow();
-        double meanTpot = measured.stream().mapToDouble(Measured::tpotNanos).average().orElseThrow();
-        assertThat(meanTtft / MS).as("mean TTFT (ms)").isCloseTo(50, within(2.0));
-        assertThat(meanTpot / MS).as("mean TPOT (ms)").isCloseTo(10, within(0.5));
+            double meanTtftMs = measured.stream().mapToDouble(Measured::ttftNanos).average()
+                    .orElseThrow() / MS;
+            double meanTpotMs = measured.stream().mapToDouble(Measured::tpotNanos).average()
+                    .orElseThrow() / MS;
+            boolean within = Math.abs(meanTtftMs - 50) <= 2.0 && Math.abs(meanTpotMs - 10) <= 0.5;
+            if (within || attempt == 3) {
+                assertThat(meanTtftMs).as("mean TTFT (ms)").isCloseTo(50, within(2.0));
+                assertThat(meanTpotMs).as("mean TPOT (ms)").isCloseTo(10, within(0.5));
+                return;
+            }
+        }
     }
 
     @Test
