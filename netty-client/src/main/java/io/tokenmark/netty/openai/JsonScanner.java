@@ -152,12 +152,7 @@ final class JsonScanner {
      * byte of its first member, or {@link #END} (and leaves the object) when it is empty.
      */
     int firstMember() throws MalformedChunkException {
-        int c = nextNonWhitespace();
-        if (c == '}') {
-            depth--;
-            return END;
-        }
-        return c;
+        return firstItem('}');
     }
 
     /**
@@ -165,33 +160,29 @@ final class JsonScanner {
      * member, or past the {@code }} and returns {@link #END}, leaving the object.
      */
     int nextMember() throws MalformedChunkException {
-        int fast = separatorThenByte(',');
-        if (fast >= 0) {
-            return fast;
-        }
-        int c = nextNonWhitespace();
-        if (c == ',') {
-            return nextNonWhitespace();
-        }
-        if (c == '}') {
-            depth--;
-            return END;
-        }
-        throw unexpected(c, "',' or '}' after a member value");
+        return nextItem('}', "',' or '}' after a member value");
     }
 
     /** As {@link #firstMember()}, for an array whose {@code [} was just read and entered. */
     int firstElement() throws MalformedChunkException {
+        return firstItem(']');
+    }
+
+    /** As {@link #nextMember()}, for an array. */
+    int nextElement() throws MalformedChunkException {
+        return nextItem(']', "',' or ']' after an array element");
+    }
+
+    private int firstItem(char close) throws MalformedChunkException {
         int c = nextNonWhitespace();
-        if (c == ']') {
+        if (c == close) {
             depth--;
             return END;
         }
         return c;
     }
 
-    /** As {@link #nextMember()}, for an array. */
-    int nextElement() throws MalformedChunkException {
+    private int nextItem(char close, String expected) throws MalformedChunkException {
         int fast = separatorThenByte(',');
         if (fast >= 0) {
             return fast;
@@ -200,11 +191,11 @@ final class JsonScanner {
         if (c == ',') {
             return nextNonWhitespace();
         }
-        if (c == ']') {
+        if (c == close) {
             depth--;
             return END;
         }
-        throw unexpected(c, "',' or ']' after an array element");
+        throw unexpected(c, expected);
     }
 
     /**
