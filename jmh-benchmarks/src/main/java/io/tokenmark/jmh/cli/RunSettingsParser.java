@@ -128,28 +128,28 @@ final class RunSettingsParser {
     private URI parseUrl(String value) {
         // Every message shows the URL with its user info and query values masked, because
         // either may carry a key.
-        String shown = SecretArguments.maskUrl(value);
+        String maskedUrl = SecretArguments.maskUrl(value);
         URI parsed;
         try {
             parsed = new URI(value.strip());
         } catch (URISyntaxException e) {
-            throw UsageException.invalid("--url", shown, "not a URL ("
+            throw UsageException.invalid("--url", maskedUrl, "not a URL ("
                     + SecretArguments.maskUrl(e.getReason()) + "); give the API's base URL,"
                     + " such as http://127.0.0.1:8000/v1");
         }
         String scheme = parsed.getScheme() == null
                 ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw UsageException.invalid("--url", shown,
+            throw UsageException.invalid("--url", maskedUrl,
                     "use http:// or https://, such as http://127.0.0.1:8000/v1");
         }
         if (parsed.getRawUserInfo() != null) {
-            throw UsageException.invalid("--url", shown,
+            throw UsageException.invalid("--url", maskedUrl,
                     "credentials in a URL end up in shell history; remove them and set the key"
                             + " in TOKENMARK_API_KEY or a file given with --api-key-file");
         }
         if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
-            throw UsageException.invalid("--url", shown,
+            throw UsageException.invalid("--url", maskedUrl,
                     "remove the query and fragment, and give a key in TOKENMARK_API_KEY or a file"
                             + " given with --api-key-file; give the API's base URL, such as"
                             + " http://127.0.0.1:8000/v1");
@@ -157,21 +157,21 @@ final class RunSettingsParser {
         String authority = parsed.getRawAuthority();
         if (parsed.getHost() == null && authority != null && authority.matches(".*:[0-9]+")) {
             // java.net.URI parses a port above Integer.MAX_VALUE as no host at all.
-            throw UsageException.invalid("--url", shown, "the port is out of range; the port must"
+            throw UsageException.invalid("--url", maskedUrl, "the port is out of range; the port must"
                     + " be 1 to " + MAX_PORT + ", such as http://127.0.0.1:8000/v1");
         }
         if (parsed.getHost() == null) {
-            throw UsageException.invalid("--url", shown,
+            throw UsageException.invalid("--url", maskedUrl,
                     "it has no host name; give one such as http://127.0.0.1:8000/v1");
         }
         if (parsed.getPort() != -1 && (parsed.getPort() < 1 || parsed.getPort() > MAX_PORT)) {
-            throw UsageException.invalid("--url", shown, "port " + parsed.getPort()
+            throw UsageException.invalid("--url", maskedUrl, "port " + parsed.getPort()
                     + " is out of range; the port must be 1 to " + MAX_PORT + ", such as"
                     + " http://127.0.0.1:8000/v1");
         }
         String path = parsed.getRawPath() == null ? "" : parsed.getRawPath();
         if (path.isEmpty() || path.equals("/")) {
-            throw UsageException.invalid("--url", shown, "it has no path; the API is"
+            throw UsageException.invalid("--url", maskedUrl, "it has no path; the API is"
                     + " usually under /v1, such as " + scheme + "://" + parsed.getRawAuthority()
                     + "/v1");
         }
@@ -179,7 +179,7 @@ final class RunSettingsParser {
         for (String endpoint : List.of("/chat/completions", "/completions")) {
             if (trimmedPath.endsWith(endpoint)) {
                 String base = trimmedPath.substring(0, trimmedPath.length() - endpoint.length());
-                throw UsageException.invalid("--url", shown, "give the API's base URL, not an"
+                throw UsageException.invalid("--url", maskedUrl, "give the API's base URL, not an"
                         + " endpoint: TokenMark appends /chat/completions or /completions"
                         + " (--api), so use " + scheme + "://" + parsed.getRawAuthority()
                         + (base.isEmpty() ? "/v1" : base));
