@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmark.jmh.testing.CliRunner;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,11 +218,11 @@ class RunFlagValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("urlsWithKeys")
-    void urlWithKeyIsRejectedWithoutEchoingIt(String url, String shown) {
+    void urlWithKeyIsRejectedWithoutEchoingIt(String url, String maskedUrl) {
         CliRunner.Result result = CliRunner.run("run", "--url", url, "--model", "m");
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.err()).contains("--url", shown);
+        assertThat(result.err()).contains("--url", maskedUrl);
         assertThat(result.out() + result.err()).doesNotContain("sk-canary");
     }
 
@@ -269,6 +271,29 @@ class RunFlagValidationTest {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.out() + result.err()).doesNotContain("sk-canary");
         assertThat(result.err()).contains("--api-key-env", "tokenmark simulate --help");
+    }
+
+    @Test
+    void simulateErrorsUseSubcommandPrefix() {
+        CliRunner.Result result = CliRunner.run("simulate", "--time-scale", "-1");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).startsWith("tokenmark simulate: invalid time scale");
+        assertThat(result.err()).contains("Run 'tokenmark simulate --help' to see every flag.");
+    }
+
+    @Test
+    void simulateOnBusyPortFailsWithoutStackTrace() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(busy.getLocalPort());
+
+            CliRunner.Result result = CliRunner.run("simulate", "--port", port);
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+            assertThat(result.err()).contains("tokenmark simulate: cannot listen on 127.0.0.1:"
+                    + port, "give another --port, or --port 0 for a free one");
+            assertThat(result.err()).doesNotContain("Exception", "\tat ");
+        }
     }
 
     @Test
