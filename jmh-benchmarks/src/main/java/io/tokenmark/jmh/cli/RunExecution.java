@@ -218,11 +218,16 @@ final class RunExecution {
             return Optional.empty();
         }
         String reason = failure.get();
+        // NOTE: with --no-test-request nothing checks the key before the cut point runs again,
+        // so a rejected key still replaces its results with 401 failures.
         if (resume && (reason.startsWith("http_401") || reason.startsWith("http_403"))) {
+            String source = recordedKeySource();
             context.err().println("tokenmark run: the test request failed (" + reason + "), so"
                     + " the server rejects the API key; the resumed run stopped before its"
-                    + " failures could replace the results in " + layout.runDirectory() + ". "
-                    + keyAdvice(recordedKeySource()));
+                    + " failures could replace the results in " + layout.runDirectory() + "."
+                    + " Check the key" + (source == null ? "."
+                            : "; the run started with the key from " + describeKeySource(source)
+                                    + "."));
             return Optional.of(ExitCodes.FAILED);
         }
         context.err().println("WARNING: the test request failed (" + reason + "); the run goes"
@@ -318,7 +323,8 @@ final class RunExecution {
     private String resumeCommand(Path dir) {
         StringBuilder command = new StringBuilder(LAUNCHER + " run --resume " + dir);
         if (session.apiKeyFile() != null) {
-            command.append(" --api-key-file ").append(session.apiKeyFile());
+            command.append(" --api-key-file ")
+                    .append(session.apiKeyFile().toAbsolutePath().normalize());
         }
         for (String header : settings.headers.keySet()) {
             command.append(" --header '").append(header).append(": ...'");
@@ -359,13 +365,13 @@ final class RunExecution {
         return source;
     }
 
-    /** Returns how to give the key the run used; {@code source} may be {@code null}. */
+    /** Returns how to give the key the run used, from its recorded source. */
     private static String keyAdvice(String source) {
-        if (source != null && source.startsWith("file:")) {
+        if (source.startsWith("file:")) {
             return "Add --api-key-file " + source.substring("file:".length()) + " (or set "
                     + ApiKey.ENV_PRIMARY + ").";
         }
-        if (source != null && source.startsWith("env:")) {
+        if (source.startsWith("env:")) {
             return "Set " + source.substring("env:".length()) + ", or add --api-key-file FILE.";
         }
         return "Set " + ApiKey.ENV_PRIMARY + ", or add --api-key-file FILE.";

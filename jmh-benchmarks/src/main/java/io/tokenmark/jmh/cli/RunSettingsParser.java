@@ -150,9 +150,9 @@ final class RunSettingsParser {
         }
         if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
             throw UsageException.invalid("--url", maskedUrl,
-                    "remove the query and fragment, and give a key in TOKENMARK_API_KEY or a file"
-                            + " given with --api-key-file; give the API's base URL, such as"
-                            + " http://127.0.0.1:8000/v1");
+                    "remove the query and fragment and give the API's base URL, such as"
+                            + " http://127.0.0.1:8000/v1; a key goes in TOKENMARK_API_KEY or in"
+                            + " a file given with --api-key-file");
         }
         String authority = parsed.getRawAuthority();
         if (parsed.getHost() == null && authority != null && authority.matches(".*:[0-9]+")) {

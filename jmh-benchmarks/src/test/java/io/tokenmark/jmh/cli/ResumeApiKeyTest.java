@@ -116,7 +116,8 @@ class ResumeApiKeyTest {
             CliRunner.Result stopped = stoppedKeyedRun(server, "hint");
 
             assertThat(stopped.out()).contains("Continue the run with: java -jar tokenmark.jar"
-                    + " run --resume " + folder.resolve("hint") + " --api-key-file " + keyFile);
+                    + " run --resume " + folder.resolve("hint") + " --api-key-file "
+                    + keyFile.toAbsolutePath().normalize());
             assertThat(stopped.out() + stopped.err()).doesNotContain(CANARY_KEY);
         }
     }
@@ -170,7 +171,8 @@ class ResumeApiKeyTest {
 
             assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(ExitCodes.FAILED);
             assertThat(resumed.err()).contains("http_401", "rejects the API key",
-                    "Add --api-key-file");
+                    "the run started with the key from --api-key-file "
+                            + keyFile.toAbsolutePath().normalize());
             assertThat(SummaryReader.readRunSummary(dir.resolve("summary.json")))
                     .extracting(s -> s.load().label() + ":" + s.complete())
                     .containsExactly("c1:true", "c2:false");

@@ -314,8 +314,8 @@ public final class HttpStreamTransport implements AutoCloseable {
         if (cause instanceof SSLHandshakeException || root instanceof SSLHandshakeException) {
             return "TLS handshake with " + target + " failed: " + cause.getMessage()
                     + (options.insecureTls() ? "" : "; for a test server with a self-signed"
-                            + " certificate, turn verification off (--insecure; insecureTls in"
-                            + " ClientOptions)");
+                            + " certificate, turn verification off (--insecure on the command"
+                            + " line, or set insecureTls in ClientOptions)");
         }
         if (cause instanceof SSLException) {
             return "TLS handshake with " + target + " failed: " + cause.getMessage();
