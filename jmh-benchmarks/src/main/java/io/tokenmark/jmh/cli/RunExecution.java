@@ -318,7 +318,7 @@ final class RunExecution {
 
     /**
      * Returns the command that continues this run: {@code --resume} with the key file, and the
-     * header names to give again, because neither is recorded as a value.
+     * header names to give again, because a resumed run takes neither from {@code run.json}.
      */
     private String resumeCommand(Path dir) {
         StringBuilder command = new StringBuilder(LAUNCHER + " run --resume " + dir);

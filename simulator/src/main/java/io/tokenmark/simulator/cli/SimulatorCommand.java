@@ -278,7 +278,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     }
 
     /**
-     * Prints a flag that picocli cannot parse and a pointer to the help, with the value of an
+     * Prints the parse error and a pointer to the help, with the value of an
      * unknown credential-like option, such as {@code --api-key sk-…}, masked.
      */
     private static int reportInvalidArguments(CommandLine.ParameterException e, String[] args) {

@@ -131,7 +131,7 @@ class SimulatorCommandTest {
     void nonLocalHostFailsNamingHost() {
         StringWriter err = new StringWriter();
 
-        // 203.0.113.0/24 is reserved for documentation (RFC 5737), so no machine has it.
+        // 203.0.113.0/24 is reserved for documentation (RFC 5737), so test machines lack it.
         int code = execute(err, "--host", "203.0.113.5", "--port", "0");
 
         assertThat(code).as(err.toString()).isEqualTo(1);
