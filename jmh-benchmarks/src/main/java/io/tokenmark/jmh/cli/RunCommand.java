@@ -40,9 +40,9 @@ public final class RunCommand implements Callable<Integer> {
     // ---- target ----
 
     @Option(names = "--url", paramLabel = "URL", order = 10,
-            description = "Base URL of the OpenAI API, such as http://127.0.0.1:8000/v1;"
-                    + " /chat/completions or /completions is appended. Default: none, which"
-                    + " starts the embedded simulator.")
+            description = "Base URL of the OpenAI API, such as http://127.0.0.1:8000/v1, not"
+                    + " an endpoint: /chat/completions or /completions is appended. Default:"
+                    + " none, which starts the embedded simulator.")
     String url;
 
     @Option(names = "--model", paramLabel = "NAME", order = 11,
@@ -216,7 +216,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Continues the run in DIR (<out>/<label>) after Ctrl-C or a crash:"
                     + " complete points are kept, the cut point runs again, later points follow."
                     + " Flags left out take the recorded values; a flag that contradicts them is"
-                    + " rejected.")
+                    + " rejected. Give --api-key-file again if the run used one.")
     String resume;
 
     @Option(names = "--stop-grace", paramLabel = "DURATION", order = 63,

@@ -9,6 +9,7 @@ import io.tokenmark.core.report.OutputLayout;
 import io.tokenmark.core.report.RequestLogEntry;
 import io.tokenmark.core.report.RequestLogReader;
 import io.tokenmark.core.report.RunMetadata;
+import io.tokenmark.core.report.SummaryReader;
 import io.tokenmark.core.run.BenchmarkRun;
 import io.tokenmark.core.run.RunObserver;
 import io.tokenmark.core.run.RunOutcome;
@@ -36,12 +37,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -54,6 +57,14 @@ import java.util.stream.Collectors;
 final class RunExecution {
     /** {@code settings} key of the SHA-256 of the dataset file. */
     static final String DATASET_SHA256_KEY = "dataset_sha256";
+    /**
+     * {@code settings} key of where the API key came from, {@code file:PATH} or
+     * {@code env:VARIABLE}; absent when the run sent no key. The key itself is never recorded.
+     */
+    static final String API_KEY_SOURCE_KEY = "api_key_source";
+
+    /** The command that starts TokenMark, as the hints printed at the end of a run show it. */
+    static final String LAUNCHER = "java -jar tokenmark.jar";
 
     /** Time a cancelled request may take to end; see {@code PointExecution}. */
     private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
@@ -90,6 +101,12 @@ final class RunExecution {
                     + " with --resume " + layout.runDirectory());
         }
         ApiKey apiKey = resolveApiKey();
+        if (resume) {
+            checkResumedKey(apiKey);
+            if (everyPointComplete()) {
+                return ExitCodes.OK;
+            }
+        }
         if (settings.insecure) {
             context.err().println("WARNING: --insecure: TLS certificate verification is off, so"
                     + " the server's identity is not checked. Use it only with test servers.");
@@ -100,6 +117,8 @@ final class RunExecution {
             Workload workload = buildWorkload(tokenizer);
             Map<String, String> recorded = new LinkedHashMap<>(settings.record());
             recordDatasetFingerprint(recorded);
+            apiKeySource(apiKey).ifPresent(source -> recorded.put(API_KEY_SOURCE_KEY, source));
+            createRunDirectory();
             Sweep sweep = settings.sweep();
             try (Simulator simulator = startSimulator(workload)) {
                 URI baseUrl = simulator != null ? simulator.baseUrl() : settings.url;
@@ -144,8 +163,11 @@ final class RunExecution {
         running.set(run);
 
         printBanner(console, baseUrl, workload);
-        if (session.testRequest() && !sendTestRequest(client, workload, console)) {
-            return ExitCodes.INTERRUPTED;
+        if (session.testRequest()) {
+            Optional<Integer> stop = sendTestRequest(client, workload, console);
+            if (stop.isPresent()) {
+                return stop.get();
+            }
         }
         Duration maxWait = session.stopGrace().plus(CANCEL_TIMEOUT).plus(WRITE_MARGIN);
         stopRegistration = context.stopSignals().register(() -> {
@@ -175,23 +197,42 @@ final class RunExecution {
 
     /**
      * Sends the test request and reports a failure as a warning: the sweep still runs, because
-     * one failure may be an injected or passing fault, and the results show every failure.
+     * one failure may be an injected or passing fault, and the results show every failure. A
+     * resumed run stops instead when the server rejects the key (HTTP 401 or 403), because its
+     * failures would replace the cut point's results.
      *
-     * @return false if interrupted
+     * @return the exit status to stop with, or empty to go on
      */
-    private boolean sendTestRequest(NettyInferenceClient client, Workload workload,
+    private Optional<Integer> sendTestRequest(NettyInferenceClient client, Workload workload,
             ProgressConsole console) {
         console.println("Sending a test request, which no result includes.");
+        Optional<String> failure;
         try {
-            Optional<String> failure = TestRequest.send(client,
-                    workload.get(workload.size() - 1L), TEST_REQUEST_TIMEOUT);
-            failure.ifPresent(reason -> context.err().println("WARNING: the test request failed ("
-                    + reason + "); the run goes on, and its results count every failure."));
-            return true;
+            failure = TestRequest.send(client, workload.get(workload.size() - 1L),
+                    TEST_REQUEST_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Optional.of(ExitCodes.INTERRUPTED);
         }
+        if (failure.isEmpty()) {
+            return Optional.empty();
+        }
+        String reason = failure.get();
+        // NOTE: with --no-test-request nothing checks the key before the cut point runs again,
+        // so a rejected key still replaces its results with 401 failures.
+        if (resume && (reason.startsWith("http_401") || reason.startsWith("http_403"))) {
+            String source = recordedKeySource();
+            context.err().println("tokenmark run: the test request failed (" + reason + "), so"
+                    + " the server rejects the API key; the resumed run stopped before its"
+                    + " failures could replace the results in " + layout.runDirectory() + "."
+                    + " Check the key" + (source == null ? "."
+                            : "; the run started with the key from " + describeKeySource(source)
+                                    + "."));
+            return Optional.of(ExitCodes.FAILED);
+        }
+        context.err().println("WARNING: the test request failed (" + reason + "); the run goes"
+                + " on, and its results count every failure.");
+        return Optional.empty();
     }
 
     private int outcome(RunResult result, ProgressConsole console) {
@@ -199,7 +240,7 @@ final class RunExecution {
         if (stopRegistration.stopRequested() || result.outcome() == RunOutcome.STOPPED) {
             console.println("Stopped. Finished points and the cut point (written with complete:"
                     + " false) are in " + dir + ".");
-            console.println("Continue the run with: tokenmark run --resume " + dir);
+            console.println("Continue the run with: " + resumeCommand(dir));
             return ExitCodes.INTERRUPTED;
         }
         if (result.outcome() == RunOutcome.FAILED) {
@@ -220,8 +261,9 @@ final class RunExecution {
                     + " Check --url, --model and the API key.");
             return ExitCodes.FAILED;
         }
-        console.println("Results are in " + dir + ". Compare runs with 'tokenmark compare "
-                + dir + " OTHER_RUN'; write an HTML report with 'tokenmark report " + dir + "'.");
+        console.println("Results are in " + dir + ". Compare runs with '" + LAUNCHER + " compare "
+                + dir + " OTHER_RUN'; write an HTML report with '" + LAUNCHER + " report " + dir
+                + "'.");
         return ExitCodes.OK;
     }
 
@@ -271,6 +313,134 @@ final class RunExecution {
                 return ProgressConsole.off(context.out());
             default:
                 return ProgressConsole.plain(context.out());
+        }
+    }
+
+    /**
+     * Returns the command that continues this run: {@code --resume} with the key file, and the
+     * header names to give again, because a resumed run takes neither from {@code run.json}.
+     */
+    private String resumeCommand(Path dir) {
+        StringBuilder command = new StringBuilder(LAUNCHER + " run --resume " + dir);
+        if (session.apiKeyFile() != null) {
+            command.append(" --api-key-file ")
+                    .append(session.apiKeyFile().toAbsolutePath().normalize());
+        }
+        for (String header : settings.headers.keySet()) {
+            command.append(" --header '").append(header).append(": ...'");
+        }
+        String variable = environmentKeyVariable();
+        if (session.apiKeyFile() == null && variable != null) {
+            command.append(" (with ").append(variable).append(" set)");
+        }
+        return command.toString();
+    }
+
+    /**
+     * Rejects a resumed run that has no API key when the run it continues sent one: every
+     * request would fail with 401, and the cut point's results would be replaced by failures.
+     */
+    private void checkResumedKey(ApiKey apiKey) {
+        String source = recordedKeySource();
+        if (apiKey != null || source == null) {
+            return;
+        }
+        throw new UsageException("cannot resume " + layout.runDirectory() + ": the run sent an"
+                + " API key (" + describeKeySource(source) + "), but this command has none, so"
+                + " the server would reject every request. " + keyAdvice(source));
+    }
+
+    /** Returns the recorded key source of the run being resumed, or {@code null} for none. */
+    private String recordedKeySource() {
+        return RunMetadata.read(layout.runFile()).settings().get(API_KEY_SOURCE_KEY);
+    }
+
+    private static String describeKeySource(String source) {
+        if (source.startsWith("file:")) {
+            return "--api-key-file " + source.substring("file:".length());
+        }
+        if (source.startsWith("env:")) {
+            return "environment variable " + source.substring("env:".length());
+        }
+        return source;
+    }
+
+    /** Returns how to give the key the run used, from its recorded source. */
+    private static String keyAdvice(String source) {
+        if (source.startsWith("file:")) {
+            return "Add --api-key-file " + source.substring("file:".length()) + " (or set "
+                    + ApiKey.ENV_PRIMARY + ").";
+        }
+        if (source.startsWith("env:")) {
+            return "Set " + source.substring("env:".length()) + ", or add --api-key-file FILE.";
+        }
+        return "Set " + ApiKey.ENV_PRIMARY + ", or add --api-key-file FILE.";
+    }
+
+    /** Returns where {@code apiKey} came from as {@link #API_KEY_SOURCE_KEY} records it. */
+    private Optional<String> apiKeySource(ApiKey apiKey) {
+        if (apiKey == null) {
+            return Optional.empty();
+        }
+        if (session.apiKeyFile() != null) {
+            return Optional.of("file:" + session.apiKeyFile().toAbsolutePath().normalize());
+        }
+        return Optional.ofNullable(environmentKeyVariable()).map(name -> "env:" + name);
+    }
+
+    /** Returns the variable {@link ApiKey#fromEnvironment} reads the key from, or null. */
+    private String environmentKeyVariable() {
+        for (String name : List.of(ApiKey.ENV_PRIMARY, ApiKey.ENV_FALLBACK)) {
+            String value = context.environment().get(name);
+            if (value != null && !value.isBlank()) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Returns whether every point of the resumed run is complete, after printing which, so that
+     * such a run ends before the simulator starts or a test request is sent.
+     */
+    private boolean everyPointComplete() {
+        Set<String> complete = new HashSet<>();
+        if (Files.isRegularFile(layout.runSummaryFile())) {
+            try {
+                for (Summary summary : SummaryReader.readRunSummary(layout.runSummaryFile())) {
+                    if (summary.complete()) {
+                        complete.add(summary.load().label());
+                    }
+                }
+            } catch (UncheckedIOException | IllegalArgumentException e) {
+                // An unreadable summary: the run itself reports it when it resumes.
+                return false;
+            }
+        }
+        List<LoadPoint> points = settings.sweep().points();
+        if (!points.stream().allMatch(point -> complete.contains(point.label()))) {
+            return false;
+        }
+        for (LoadPoint point : points) {
+            context.out().println("Point " + point.label() + " is already complete in "
+                    + layout.runDirectory() + "; skipping it.");
+        }
+        context.out().println("Every point of " + layout.runDirectory()
+                + " is already complete; nothing to run.");
+        return true;
+    }
+
+    /**
+     * Creates the run folder before the simulator starts and the test request is sent, so that
+     * an unwritable {@code --out} is reported first.
+     */
+    private void createRunDirectory() {
+        try {
+            Files.createDirectories(layout.runDirectory());
+        } catch (IOException e) {
+            throw UsageException.invalid("--out", layout.runDirectory().getParent().toString(),
+                    "cannot create the run folder " + layout.runDirectory() + " (" + e
+                            + "); give a writable folder");
         }
     }
 

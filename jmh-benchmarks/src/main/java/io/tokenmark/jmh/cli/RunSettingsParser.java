@@ -6,6 +6,7 @@ import io.tokenmark.core.report.OutputLayout;
 import io.tokenmark.core.sampler.LoadPoint;
 import io.tokenmark.core.workload.WorkloadFactory;
 import io.tokenmark.simulator.SimulatorOptions;
+import io.tokenmark.simulator.cli.SecretArguments;
 import io.tokenmark.simulator.profile.Profiles;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -30,6 +31,7 @@ final class RunSettingsParser {
             List.of("--input-tokens", "--range-ratio", "--prefix-tokens");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final int MAX_IO_THREADS = 1024;
+    private static final int MAX_PORT = 65_535;
 
     private final Map<String, String> flags;
     private final int availableProcessors;
@@ -124,38 +126,64 @@ final class RunSettingsParser {
     }
 
     private URI parseUrl(String value) {
+        // Every message shows the URL with its user info and query values masked, because
+        // either may carry a key.
+        String maskedUrl = SecretArguments.maskUrl(value);
         URI parsed;
         try {
             parsed = new URI(value.strip());
         } catch (URISyntaxException e) {
-            throw UsageException.invalid("--url", value, "not a URL (" + e.getReason()
-                    + "); give the API's base URL, such as http://127.0.0.1:8000/v1");
+            throw UsageException.invalid("--url", maskedUrl, "not a URL ("
+                    + SecretArguments.maskUrl(e.getReason()) + "); give the API's base URL,"
+                    + " such as http://127.0.0.1:8000/v1");
         }
         String scheme = parsed.getScheme() == null
                 ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw UsageException.invalid("--url", value,
+            throw UsageException.invalid("--url", maskedUrl,
                     "use http:// or https://, such as http://127.0.0.1:8000/v1");
         }
-        if (parsed.getHost() == null) {
-            throw UsageException.invalid("--url", value,
-                    "it has no host name; give one such as http://127.0.0.1:8000/v1");
-        }
         if (parsed.getRawUserInfo() != null) {
-            throw UsageException.invalid("--url", value.replace(parsed.getRawUserInfo(), "***"),
+            throw UsageException.invalid("--url", maskedUrl,
                     "credentials in a URL end up in shell history; remove them and set the key"
                             + " in TOKENMARK_API_KEY or a file given with --api-key-file");
         }
         if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
-            throw UsageException.invalid("--url", value,
-                    "remove the query and fragment; give the API's base URL, such as"
-                            + " http://127.0.0.1:8000/v1");
+            throw UsageException.invalid("--url", maskedUrl,
+                    "remove the query and fragment and give the API's base URL, such as"
+                            + " http://127.0.0.1:8000/v1; a key goes in TOKENMARK_API_KEY or in"
+                            + " a file given with --api-key-file");
+        }
+        String authority = parsed.getRawAuthority();
+        if (parsed.getHost() == null && authority != null && authority.matches(".*:[0-9]+")) {
+            // java.net.URI parses a port above Integer.MAX_VALUE as no host at all.
+            throw UsageException.invalid("--url", maskedUrl, "the port is out of range; the port must"
+                    + " be 1 to " + MAX_PORT + ", such as http://127.0.0.1:8000/v1");
+        }
+        if (parsed.getHost() == null) {
+            throw UsageException.invalid("--url", maskedUrl,
+                    "it has no host name; give one such as http://127.0.0.1:8000/v1");
+        }
+        if (parsed.getPort() != -1 && (parsed.getPort() < 1 || parsed.getPort() > MAX_PORT)) {
+            throw UsageException.invalid("--url", maskedUrl, "port " + parsed.getPort()
+                    + " is out of range; the port must be 1 to " + MAX_PORT + ", such as"
+                    + " http://127.0.0.1:8000/v1");
         }
         String path = parsed.getRawPath() == null ? "" : parsed.getRawPath();
         if (path.isEmpty() || path.equals("/")) {
-            throw UsageException.invalid("--url", value, "it has no path; the API is"
+            throw UsageException.invalid("--url", maskedUrl, "it has no path; the API is"
                     + " usually under /v1, such as " + scheme + "://" + parsed.getRawAuthority()
                     + "/v1");
+        }
+        String trimmedPath = path.replaceAll("/+$", "");
+        for (String endpoint : List.of("/chat/completions", "/completions")) {
+            if (trimmedPath.endsWith(endpoint)) {
+                String base = trimmedPath.substring(0, trimmedPath.length() - endpoint.length());
+                throw UsageException.invalid("--url", maskedUrl, "give the API's base URL, not an"
+                        + " endpoint: TokenMark appends /chat/completions or /completions"
+                        + " (--api), so use " + scheme + "://" + parsed.getRawAuthority()
+                        + (base.isEmpty() ? "/v1" : base));
+            }
         }
         return parsed;
     }

@@ -1,7 +1,10 @@
 package io.tokenmark.jmh.cli;
 
+import io.tokenmark.core.client.ApiKey;
+import io.tokenmark.simulator.cli.SecretArguments;
 import io.tokenmark.simulator.cli.SimulatorCommand;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,13 +93,28 @@ public final class TokenMarkCommand implements Runnable {
                 "missing subcommand: use run, compare, report or simulate");
     }
 
-    /** Prints the error and a pointer to the help, not the whole help text. */
+    /**
+     * Prints the error and a pointer to the help, not the whole help text. The value of an
+     * unknown credential-like option, such as {@code --api-key sk-…}, is masked.
+     */
     private static int reportInvalidArguments(ParameterException e, String[] args) {
         CommandLine failed = e.getCommandLine();
         PrintWriter err = failed.getErr();
         String name = failed.getCommandSpec().qualifiedName();
-        err.println(name + ": " + e.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        List<String> secrets = SecretArguments.secretValues(args,
+                option -> failed.getCommandSpec().findOption(option) != null);
+        err.println(name + ": " + SecretArguments.mask(e.getMessage(), secrets));
+        StringWriter suggestions = new StringWriter();
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, new PrintWriter(suggestions));
+        err.print(SecretArguments.mask(suggestions.toString(), secrets));
+        if (!secrets.isEmpty()) {
+            err.println(failed.getCommandName().equals("simulate")
+                    ? "Keys are never given on the command line: name an environment variable"
+                            + " that holds the key with --api-key-env."
+                    : "Keys are never given on the command line: set " + ApiKey.ENV_PRIMARY
+                            + " (or " + ApiKey.ENV_FALLBACK + "), or give a file holding the key"
+                            + " with --api-key-file.");
+        }
         err.println("Run '" + name + " --help' to see every flag.");
         return ExitCodes.USAGE;
     }

@@ -49,7 +49,7 @@ class InterruptResumeProcessTest {
 
         assertThat(interruptedExit).as(interruptedOutput).isEqualTo(ExitCodes.INTERRUPTED);
         assertThat(interruptedOutput).contains("Stopping:", "complete: false",
-                "tokenmark run --resume " + run.toAbsolutePath());
+                "java -jar tokenmark.jar run --resume " + run.toAbsolutePath());
         List<Summary> cut = SummaryReader.readRunSummary(run.resolve("summary.json"));
         assertThat(cut).extracting(s -> s.load().label() + ":" + s.complete())
                 .containsExactly("c1:true", "c2:false");

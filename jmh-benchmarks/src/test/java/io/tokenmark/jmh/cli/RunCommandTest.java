@@ -267,6 +267,50 @@ class RunCommandTest {
     }
 
     @Test
+    void resumeOfCompleteRunSendsNoTestRequest() throws IOException {
+        try (Simulator server = Simulator.start(SimulatorOptions.builder()
+                .profile(Profiles.fixed(Duration.ofMillis(2), Duration.ofMillis(1))).build())) {
+            CliRunner.Result first = CliRunner.run("run", "--url", server.baseUrl().toString(),
+                    "--model", server.modelName(), "--out", folder.toString(), "--label", "ended",
+                    "--number", "2", "--input-tokens", "16", "--output-tokens", "4",
+                    "--progress", "off");
+            assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.OK);
+        }
+
+        CliRunner.Result result = CliRunner.run("run", "--resume",
+                folder.resolve("ended").toString(), "--progress", "off");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(result.out()).contains("nothing to run");
+        assertThat(result.out()).doesNotContain("Sending a test request");
+        assertThat(result.err()).doesNotContain("WARNING");
+    }
+
+    @Test
+    void unwritableOutIsRejectedBeforeTestRequest() throws IOException {
+        Path file = Files.writeString(folder.resolve("a-file"), "x\n");
+        Path out = file.resolve("results");
+
+        CliRunner.Result result = run(List.of("run", "--out", out.toString(), "--time-scale",
+                "0.1", "--number", "1", "--input-tokens", "16", "--output-tokens", "4",
+                "--progress", "off"));
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("invalid --out", out.toString(),
+                "give a writable folder");
+        assertThat(result.out()).doesNotContain("Sending a test request");
+    }
+
+    @Test
+    void finishedRunHintsUseJarLauncher() {
+        CliRunner.Result result = run(quickRun("launcher", "--number", "1"));
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(result.out()).contains("'java -jar tokenmark.jar compare ",
+                "'java -jar tokenmark.jar report ");
+    }
+
+    @Test
     void stopThenResumeFinishesRun() throws Exception {
         StopSignals.Manual stop = StopSignals.manual();
         List<String> args = List.of("run", "--out", folder.toString(), "--label", "stopped",
@@ -283,7 +327,8 @@ class RunCommandTest {
         stopper.join();
 
         assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(ExitCodes.INTERRUPTED);
-        assertThat(stopped.out()).contains("Stopping:", "--resume " + folder.resolve("stopped"));
+        assertThat(stopped.out()).contains("Stopping:", "Continue the run with: java -jar"
+                + " tokenmark.jar run --resume " + folder.resolve("stopped"));
         Path dir = folder.resolve("stopped");
         assertThat(SummaryReader.readRunSummary(dir.resolve("summary.json")))
                 .extracting(s -> s.load().label() + ":" + s.complete())

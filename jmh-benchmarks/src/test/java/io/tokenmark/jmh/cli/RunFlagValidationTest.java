@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmark.jmh.testing.CliRunner;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,21 @@ class RunFlagValidationTest {
                 invalid("url query", args("--url", "http://h/v1?k=1", "--model", "m"), "--url",
                         "remove the query"),
                 invalid("url host", args("--url", "http:///v1"), "--url", "no host name"),
+                invalid("url port above range",
+                        args("--url", "http://127.0.0.1:99999/v1", "--model", "m"), "--url",
+                        "'http://127.0.0.1:99999/v1'", "port 99999", "1 to 65535"),
+                invalid("url port zero", args("--url", "http://127.0.0.1:0/v1", "--model", "m"),
+                        "--url", "port 0", "1 to 65535"),
+                invalid("url port beyond int",
+                        args("--url", "http://127.0.0.1:99999999999/v1", "--model", "m"),
+                        "--url", "port is out of range", "1 to 65535"),
+                invalid("url chat endpoint",
+                        args("--url", "http://127.0.0.1:8000/v1/chat/completions", "--model", "m"),
+                        "--url", "'http://127.0.0.1:8000/v1/chat/completions'", "base URL",
+                        "use http://127.0.0.1:8000/v1"),
+                invalid("url completions endpoint",
+                        args("--url", "http://127.0.0.1:8000/v1/completions/", "--model", "m"),
+                        "--url", "base URL", "use http://127.0.0.1:8000/v1"),
                 invalid("model missing", args("--url", url), "missing --model", url),
                 invalid("model blank", args("--model", " "), "--model", "give the model name"),
                 invalid("profile with url", args("--url", url, "--model", "m", "--profile", "ep8"),
@@ -197,6 +214,86 @@ class RunFlagValidationTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("--url", "credentials", "TOKENMARK_API_KEY");
         assertThat(result.err()).doesNotContain("s3cr3t-token");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("urlsWithKeys")
+    void urlWithKeyIsRejectedWithoutEchoingIt(String url, String maskedUrl) {
+        CliRunner.Result result = CliRunner.run("run", "--url", url, "--model", "m");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("--url", maskedUrl);
+        assertThat(result.out() + result.err()).doesNotContain("sk-canary");
+    }
+
+    static Stream<Arguments> urlsWithKeys() {
+        return Stream.of(
+                Arguments.of("http://127.0.0.1:9/v1?api_key=sk-canary-1",
+                        "http://127.0.0.1:9/v1?api_key=***"),
+                Arguments.of("http://127.0.0.1:9/v1?model=m&key=sk-canary-2",
+                        "http://127.0.0.1:9/v1?model=***&key=***"),
+                Arguments.of("http://127.0.0.1:9/v1?token=sk-canary-3#frag",
+                        "http://127.0.0.1:9/v1?token=***#***"),
+                Arguments.of("http://127.0.0.1:9/v1?sk-canary-4", "http://127.0.0.1:9/v1?***"),
+                Arguments.of("http://u:sk-canary-5@127.0.0.1:9/v1", "http://***@127.0.0.1:9/v1"),
+                Arguments.of("http://127.0.0.1:9/v 1?access_token=sk-canary-6",
+                        "http://127.0.0.1:9/v 1?access_token=***"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unknownKeyOptions")
+    void unknownKeyOptionIsRejectedWithoutEchoingKey(String name, List<String> args) {
+        List<String> command = new ArrayList<>(List.of("run"));
+        command.addAll(args);
+
+        CliRunner.Result result = CliRunner.run(command.toArray(String[]::new));
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.out() + result.err()).doesNotContain("sk-canary");
+        assertThat(result.err()).contains("Unknown option", "***", "--api-key-file",
+                "TOKENMARK_API_KEY", "tokenmark run --help");
+    }
+
+    static Stream<Arguments> unknownKeyOptions() {
+        return Stream.of(
+                Arguments.of("separate value", args("--api-key", "sk-canary-7")),
+                Arguments.of("attached value", args("--api-key=sk-canary-8")),
+                Arguments.of("token", args("--hf-token", "sk-canary-9")),
+                Arguments.of("password after known flag",
+                        args("--number", "2", "--password=sk-canary-10")),
+                Arguments.of("secret", args("--client-secret", "sk-canary-11")));
+    }
+
+    @Test
+    void unknownKeyOptionOfSimulateIsNotEchoed() {
+        CliRunner.Result result = CliRunner.run("simulate", "--api-key", "sk-canary-12");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.out() + result.err()).doesNotContain("sk-canary");
+        assertThat(result.err()).contains("--api-key-env", "tokenmark simulate --help");
+    }
+
+    @Test
+    void simulateErrorsUseSubcommandPrefix() {
+        CliRunner.Result result = CliRunner.run("simulate", "--time-scale", "-1");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).startsWith("tokenmark simulate: invalid time scale");
+        assertThat(result.err()).contains("Run 'tokenmark simulate --help' to see every flag.");
+    }
+
+    @Test
+    void simulateOnBusyPortFailsWithoutStackTrace() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(busy.getLocalPort());
+
+            CliRunner.Result result = CliRunner.run("simulate", "--port", port);
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+            assertThat(result.err()).contains("tokenmark simulate: cannot listen on 127.0.0.1:"
+                    + port, "give another --port, or --port 0 for a free one");
+            assertThat(result.err()).doesNotContain("Exception", "\tat ");
+        }
     }
 
     @Test

@@ -207,6 +207,34 @@ class SecretsTest {
         assertNoFileContainsCanary(out, 4 * labels.size() + 1);
     }
 
+    /**
+     * Runs {@code tokenmark} in a child JVM logging at DEBUG level with the canary key put where
+     * a key does not belong: after an unknown option ({@code --api-key KEY} or
+     * {@code --api-key=KEY}) and in the query string of {@code --url}. The command must exit
+     * with status 2 without printing the key or writing a file.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run --api-key KEY", "run --api-key=KEY", "simulate --api-key KEY",
+        "run --url http://127.0.0.1:9/v1?api_key=KEY", "run --url http://127.0.0.1:9/v1?key=KEY",
+        "run --url http://127.0.0.1:9/v1?token=KEY&x=1"})
+    void misplacedKeyIsNeverPrinted(String command) throws Exception {
+        Path out = folder.resolve("results");
+        List<String> arguments = new ArrayList<>();
+        for (String argument : command.split(" ")) {
+            arguments.add(argument.replace("KEY", canary));
+        }
+        if (arguments.get(0).equals("run")) {
+            arguments.addAll(List.of("--model", "m", "--out", out.toString()));
+        }
+
+        ChildJvm.Output output = runCli(Map.of(), arguments);
+
+        assertThat(output.exitCode()).as(output.console()).isEqualTo(2);
+        assertThat(output.console()).as("console output").doesNotContain(canary);
+        assertThat(output.console()).contains("***");
+        assertThat(out).doesNotExist();
+    }
+
     private ChildJvm.Output runCli(Map<String, String> environment, List<String> arguments)
             throws Exception {
         // The command line quiets TokenMark's own loggers unless these properties are set.

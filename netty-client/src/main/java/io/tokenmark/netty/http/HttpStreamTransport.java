@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.resolver.AddressResolverGroup;
@@ -195,8 +196,9 @@ public final class HttpStreamTransport implements AutoCloseable {
             long millis = options.requestTimeoutMillis();
             ScheduledFuture<?> timer = group.next().schedule(() -> abort(exchange,
                     "the request passed its total deadline of " + millis
-                            + " ms (requestTimeoutMillis); raise requestTimeoutMillis, or set it"
-                            + " to 0 for no deadline"),
+                            + " ms; raise the request timeout (--request-timeout;"
+                            + " requestTimeoutMillis in ClientOptions), or set it to 0 for no"
+                            + " deadline"),
                     millis, TimeUnit.MILLISECONDS);
             exchange.deadline(timer);
         }
@@ -295,21 +297,39 @@ public final class HttpStreamTransport implements AutoCloseable {
         }
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {
             return "connecting to " + target + " timed out after " + options.connectTimeoutMillis()
-                    + " ms (connectTimeoutMillis): check that the server is up, or raise the timeout";
+                    + " ms: check that the server is up, or raise the connect timeout"
+                    + " (--connect-timeout; connectTimeoutMillis in ClientOptions)";
         }
         if (cause instanceof ConnectException) {
             return "connection refused by " + target + ": check that the server is running and"
                     + " listening on that port";
         }
+        NotSslRecordException notTls = causeOfType(cause, NotSslRecordException.class);
+        if (notTls != null) {
+            return TlsFailures.describeNotTls(target, notTls);
+        }
         if (cause instanceof SSLHandshakeException || root instanceof SSLHandshakeException) {
             return "TLS handshake with " + target + " failed: " + cause.getMessage()
                     + (options.insecureTls() ? "" : "; for a test server with a self-signed"
-                            + " certificate, set insecureTls");
+                            + " certificate, turn verification off (--insecure on the command"
+                            + " line, or set insecureTls in ClientOptions)");
         }
         if (cause instanceof SSLException) {
             return "TLS handshake with " + target + " failed: " + cause.getMessage();
         }
         return "connecting to " + target + " failed: " + cause;
+    }
+
+    private static <T extends Throwable> T causeOfType(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     FullHttpRequest buildRequest(String requestId, byte[] body) {

@@ -373,8 +373,8 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos);
         failAndClose(ErrorKind.READ_TIMEOUT, "no bytes arrived for " + millis
-                + " ms (readTimeoutMillis); raise readTimeoutMillis, or set it to 0 to disable it",
-                now);
+                + " ms; raise the read timeout (--read-timeout; readTimeoutMillis in"
+                + " ClientOptions), or set it to 0 to turn it off", now);
     }
 
     private static String describe(Throwable cause) {

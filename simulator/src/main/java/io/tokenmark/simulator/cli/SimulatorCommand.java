@@ -160,19 +160,29 @@ public final class SimulatorCommand implements Callable<Integer> {
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
         configureLogging();
-        int code = new CommandLine(new SimulatorCommand(System.getenv())).execute(args);
-        System.exit(code);
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /**
+     * Returns the command line of the standalone jar, whose parse errors mask the value of an
+     * unknown credential-like option.
+     */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine commandLine = new CommandLine(new SimulatorCommand(environment));
+        commandLine.setParameterExceptionHandler(SimulatorCommand::reportInvalidArguments);
+        return commandLine;
     }
 
     @Override
     public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        String name = spec.qualifiedName();
         SimulatorOptions options;
         try {
             options = options();
         } catch (IllegalArgumentException e) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("tokenmark-simulator: " + e.getMessage());
-            err.println("Run with --help to see every option.");
+            err.println(name + ": " + e.getMessage());
+            err.println("Run '" + name + " --help' to see every flag.");
             err.flush();
             return 2;
         }
@@ -180,9 +190,11 @@ public final class SimulatorCommand implements Callable<Integer> {
         Simulator simulator;
         try {
             simulator = Simulator.start(options);
-        } catch (IllegalStateException e) {
-            spec.commandLine().getErr().println("tokenmark-simulator: " + e.getMessage());
-            spec.commandLine().getErr().flush();
+        } catch (Exception e) {
+            // Netty rethrows the checked bind error (such as NativeIoException) undeclared, so
+            // this catches Exception rather than only the documented IllegalStateException.
+            err.println(name + ": " + BindFailure.describe(host, port, e));
+            err.flush();
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -263,6 +275,25 @@ public final class SimulatorCommand implements Callable<Integer> {
                     "invalid " + flag + " " + millis + ": must be a finite number of at least 0");
         }
         return Duration.ofNanos(Math.round(millis * 1_000_000));
+    }
+
+    /**
+     * Prints the parse error and a pointer to the help, with the value of an
+     * unknown credential-like option, such as {@code --api-key sk-…}, masked.
+     */
+    private static int reportInvalidArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        PrintWriter err = failed.getErr();
+        String name = failed.getCommandSpec().qualifiedName();
+        List<String> secrets = SecretArguments.secretValues(args,
+                option -> failed.getCommandSpec().findOption(option) != null);
+        err.println(name + ": " + SecretArguments.mask(e.getMessage(), secrets));
+        if (!secrets.isEmpty()) {
+            err.println("Keys are never given on the command line: name an environment variable"
+                    + " that holds the key with --api-key-env.");
+        }
+        err.println("Run '" + name + " --help' to see every flag.");
+        return 2;
     }
 
     /** Sets slf4j-simple's defaults (time stamps, thread names) unless given with -D. */

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tokenmark.simulator.SimulatorOptions;
 import io.tokenmark.simulator.engine.BatchingProfile;
 import io.tokenmark.simulator.engine.FixedTimingProfile;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,6 +90,67 @@ class SimulatorCommandTest {
                 .hasMessageContaining(message);
     }
 
+    /** Runs the command line as the jar does and returns its exit code; errors go to {@code err}. */
+    private static int execute(StringWriter err, String... args) {
+        CommandLine commandLine = SimulatorCommand.commandLine(Map.of());
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void busyPortFailsNamingPortAndFix() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(busy.getLocalPort());
+            StringWriter err = new StringWriter();
+
+            int code = execute(err, "--host", "127.0.0.1", "--port", port);
+
+            assertThat(code).as(err.toString()).isEqualTo(1);
+            assertThat(err.toString()).contains("tokenmark-simulator: cannot listen on 127.0.0.1:"
+                    + port, "--port " + port + " is already in use", "--port 0");
+            assertThat(err.toString().strip().lines()).as(err.toString()).hasSize(1);
+        }
+    }
+
+    @Test
+    void busyPortFailsWithNioToo() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(busy.getLocalPort());
+            StringWriter err = new StringWriter();
+
+            int code = execute(err, "--nio", "--host", "127.0.0.1", "--port", port);
+
+            assertThat(code).as(err.toString()).isEqualTo(1);
+            assertThat(err.toString()).contains("--port " + port + " is already in use",
+                    "--port 0");
+            assertThat(err.toString().strip().lines()).as(err.toString()).hasSize(1);
+        }
+    }
+
+    @Test
+    void nonLocalHostFailsNamingHost() {
+        StringWriter err = new StringWriter();
+
+        // 203.0.113.0/24 is reserved for documentation (RFC 5737), so test machines lack it.
+        int code = execute(err, "--host", "203.0.113.5", "--port", "0");
+
+        assertThat(code).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains("--host 203.0.113.5",
+                "not an address of this machine", "127.0.0.1");
+        assertThat(err.toString().strip().lines()).as(err.toString()).hasSize(1);
+    }
+
+    @Test
+    void unknownKeyOptionIsNotEchoed() {
+        StringWriter err = new StringWriter();
+
+        int code = execute(err, "--api-key=sk-canary-13");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).doesNotContain("sk-canary-13");
+        assertThat(err.toString()).contains("'--api-key=***'", "--api-key-env");
+    }
+
     @Test
     void invalidFlagExitsWithCodeTwo() {
         CommandLine commandLine = new CommandLine(new SimulatorCommand(Map.of()));
@@ -94,6 +158,7 @@ class SimulatorCommandTest {
         commandLine.setErr(new PrintWriter(err));
 
         assertThat(commandLine.execute("--time-scale", "-1")).isEqualTo(2);
-        assertThat(err.toString()).contains("invalid time scale -1.0").contains("--help");
+        assertThat(err.toString()).contains("tokenmark-simulator: invalid time scale -1.0",
+                "Run 'tokenmark-simulator --help' to see every flag.");
     }
 }
