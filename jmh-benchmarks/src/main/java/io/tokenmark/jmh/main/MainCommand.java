@@ -109,11 +109,14 @@ public final class MainCommand {
 
     /**
      * Returns the forked JVMs' arguments: the settings, and TokenMark's own log lines limited to
-     * warnings, because the host prints every table at the end and JMH prints progress.
+     * warnings, because the host prints every table at the end and JMH prints progress. The
+     * tokenizer library (DJL) logs errors only: it warns that it found no CUDA driver, which no
+     * part of TokenMark needs.
      */
     private static String[] forkArguments(MainSettings settings) {
         List<String> arguments = new ArrayList<>(settings.jvmArguments());
         arguments.add("-Dorg.slf4j.simpleLogger.log.io.tokenmark=warn");
+        arguments.add("-Dorg.slf4j.simpleLogger.log.ai.djl=error");
         return arguments.toArray(String[]::new);
     }
 
