@@ -358,13 +358,13 @@ final class Harness implements AutoCloseable {
          * to the tokenizer when one is loaded, else to the approximate counter.
          */
         private SimulatorOptions simulatorOptions() {
-            SimulatorOptions given = options.target().simulatorOptions();
-            if (given.promptTokenCounter() != PromptTokenCounter.approximate()) {
-                return given;
+            SimulatorOptions configured = options.target().simulatorOptions();
+            if (configured.promptTokenCounter() != PromptTokenCounter.approximate()) {
+                return configured;
             }
             PromptTokenCounter fallback = tokenizer != null
                     ? new TokenizerPromptCounter(tokenizer) : PromptTokenCounter.approximate();
-            return given.toBuilder()
+            return configured.toBuilder()
                     .promptTokenCounter(new WorkloadPromptCounter(workload, fallback))
                     .build();
         }

@@ -281,8 +281,8 @@ public final class HarnessOptions {
         }
 
         /**
-         * Sets whether the tokenizer counts what the server does not report (default true);
-         * false saves keeping each response's text but gives ITL one token per event.
+         * Sets whether the tokenizer counts what the server does not report (default true).
+         * False keeps no response text, so ITL then takes one token per event.
          */
         public Builder countTokensWithTokenizer(boolean value) {
             countTokensWithTokenizer = value;

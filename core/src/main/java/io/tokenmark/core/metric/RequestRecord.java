@@ -362,9 +362,9 @@ public final class RequestRecord {
     /**
      * Calls {@code sink} with every per-token ITL sample in nanoseconds: each ICL gap ending at
      * an event carrying k tokens gives k samples of gap / k. An event counted as carrying 0
-     * tokens (text that completes no token, or a usage count that did not grow) gives no sample,
-     * and its gap joins the gap of the next event that carries tokens, so the samples still add
-     * up to the time from the first token event to the last one that carries tokens.
+     * tokens (text that completes no token, or a usage count that did not grow) gives no sample.
+     * Its gap joins the gap of the next event that carries tokens, so the samples still add up to
+     * the time from the first token event to the last one that carries tokens.
      */
     public void forEachItlNanos(java.util.function.DoubleConsumer sink) {
         long gapStart = tokenEventNanos.length == 0 ? 0 : tokenEventNanos[0];

@@ -133,6 +133,9 @@ public final class TokenCountResolver {
     }
 
     private static void attribute(int[] tokenEnds, int[] eventEnds, int[] counts) {
+        if (eventEnds.length == 0) {
+            return;
+        }
         int event = 0;
         for (int end : tokenEnds) {
             while (event < eventEnds.length - 1 && eventEnds[event] < end) {

@@ -30,9 +30,9 @@ final class PromptTokenizers {
     static Tokenizer load(Path path) {
         if (!onClasspath(TOKENIZER_LIBRARY) || !onClasspath(TEMPLATE_ENGINE)) {
             if (path != null) {
-                throw new IllegalArgumentException("--tokenizer " + path + ": this jar has no"
-                        + " tokenizer library; run the simulator as java -jar tokenmark.jar"
-                        + " simulate to count with a tokenizer");
+                throw new IllegalArgumentException("invalid --tokenizer " + path + ": this jar"
+                        + " has no tokenizer library, so run the simulator as java -jar"
+                        + " tokenmark.jar simulate to count with a tokenizer");
             }
             log.info("Prompt tokens are counted approximately (4 characters per token), because"
                     + " this jar has no tokenizer library");

@@ -18,7 +18,7 @@ import java.util.Objects;
  * it.
  *
  * <p>Lookups hash the prompt text once per request on the simulator's event loop, which costs
- * microseconds, where tokenizing it there would cost more. Thread-safe: the maps are not changed
+ * microseconds, where tokenizing it there would cost milliseconds. Thread-safe: the maps are not changed
  * after construction.
  */
 public final class WorkloadPromptCounter implements PromptTokenCounter {
