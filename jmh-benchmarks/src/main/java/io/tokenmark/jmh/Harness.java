@@ -22,6 +22,10 @@ import io.tokenmark.core.tokenizer.Tokenizer;
 import io.tokenmark.core.workload.Workload;
 import io.tokenmark.netty.NettyInferenceClient;
 import io.tokenmark.simulator.Simulator;
+import io.tokenmark.simulator.SimulatorOptions;
+import io.tokenmark.simulator.openai.PromptTokenCounter;
+import io.tokenmark.simulator.openai.TokenizerPromptCounter;
+import io.tokenmark.simulator.openai.WorkloadPromptCounter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -105,7 +109,7 @@ final class Harness implements AutoCloseable {
     }
 
     /**
-     * Starts a trial: the simulator, the tokenizer, the workload, the client and the run folder.
+     * Starts a trial: the tokenizer, the workload, the simulator, the client and the run folder.
      * Everything started is closed again when a later step fails.
      *
      * @param options the benchmark's options
@@ -318,13 +322,13 @@ final class Harness implements AutoCloseable {
         }
 
         void start(BenchmarkParams params) {
-            if (options.target().isSimulator()) {
-                simulator = Simulator.start(options.target().simulatorOptions());
-            }
             if (options.needsTokenizer()) {
                 tokenizer = options.loadTokenizer();
             }
             workload = options.buildWorkload(tokenizer);
+            if (options.target().isSimulator()) {
+                simulator = Simulator.start(simulatorOptions());
+            }
             ApiKey key = apiKey();
             client = NettyInferenceClient.create(clientOptions(key));
 
@@ -346,6 +350,23 @@ final class Harness implements AutoCloseable {
             LOG.info("TokenMark trial {} of {} started: {}, {}, {}, point {} in {}", runId,
                     params.getBenchmark(), options.target(), workload.description(),
                     modeDescription, pointLabel, layout.runDirectory());
+        }
+
+        /**
+         * Returns the target's simulator options, with prompts counted as the workload counted
+         * them unless the benchmark set its own counter. Prompts the workload did not count go
+         * to the tokenizer when one is loaded, else to the approximate counter.
+         */
+        private SimulatorOptions simulatorOptions() {
+            SimulatorOptions configured = options.target().simulatorOptions();
+            if (configured.promptTokenCounter() != PromptTokenCounter.approximate()) {
+                return configured;
+            }
+            PromptTokenCounter fallback = tokenizer != null
+                    ? new TokenizerPromptCounter(tokenizer) : PromptTokenCounter.approximate();
+            return configured.toBuilder()
+                    .promptTokenCounter(new WorkloadPromptCounter(workload, fallback))
+                    .build();
         }
 
         private ApiKey apiKey() {

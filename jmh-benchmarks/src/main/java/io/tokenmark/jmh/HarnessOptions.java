@@ -36,8 +36,11 @@ import java.util.regex.Pattern;
  *       that builds one from the tokenizer</td></tr>
  *   <tr><td>{@code tokenizer}</td><td>the bundled Qwen3 tokenizer</td><td>loaded only when the
  *       workload function or tokenizer counting needs it; closed after the trial</td></tr>
- *   <tr><td>{@code countTokensWithTokenizer}</td><td>false</td><td>keeps generated text and
- *       counts output tokens with the tokenizer when the server reports no usage</td></tr>
+ *   <tr><td>{@code countTokensWithTokenizer}</td><td>true</td><td>keeps generated text and
+ *       counts with the tokenizer what the server does not report: output tokens without usage,
+ *       and the tokens of each event (the k of per-token ITL) without cumulative usage, as the
+ *       command line does. An embedded simulator then also counts prompts the workload did not
+ *       count with the tokenizer. False keeps no text and takes one token per event.</td></tr>
  *   <tr><td>{@code closedLoop(concurrency)}</td><td>one of the two loads is required</td>
  *       <td>N users, each sending its next request when its last one ends</td></tr>
  *   <tr><td>{@code openLoop(rate)}, {@code burstiness}, {@code maxConcurrency}</td><td>burstiness
@@ -220,7 +223,7 @@ public final class HarnessOptions {
         private Function<Tokenizer, Workload> workload;
         private boolean workloadNeedsTokenizer;
         private Supplier<Tokenizer> tokenizer = HuggingFaceTokenizer::qwen3;
-        private boolean countTokensWithTokenizer;
+        private boolean countTokensWithTokenizer = true;
         private LoadPoint.Mode loadMode;
         private int concurrency;
         private double ratePerSecond = Double.NaN;
@@ -277,6 +280,10 @@ public final class HarnessOptions {
             return this;
         }
 
+        /**
+         * Sets whether the tokenizer counts what the server does not report (default true).
+         * False keeps no response text, so ITL then takes one token per event.
+         */
         public Builder countTokensWithTokenizer(boolean value) {
             countTokensWithTokenizer = value;
             return this;

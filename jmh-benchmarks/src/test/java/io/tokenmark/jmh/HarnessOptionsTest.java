@@ -72,8 +72,8 @@ class HarnessOptionsTest {
 
     @Test
     void readyWorkloadNeedsNoTokenizer() {
-        assertThat(valid().build().needsTokenizer()).isFalse();
-        assertThat(valid().countTokensWithTokenizer(true).build().needsTokenizer()).isTrue();
+        assertThat(valid().countTokensWithTokenizer(false).build().needsTokenizer()).isFalse();
+        assertThat(valid().build().needsTokenizer()).isTrue();
         assertThat(valid().workload(tokenizer -> new FixedPromptWorkload("Hi", 1)).build()
                 .needsTokenizer()).isTrue();
     }

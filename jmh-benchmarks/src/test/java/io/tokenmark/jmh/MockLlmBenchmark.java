@@ -31,6 +31,9 @@ public class MockLlmBenchmark extends FixedCountBenchmark {
         return HarnessOptions.builder()
                 .target(Target.server(url, model))
                 .workload(new FixedPromptWorkload("Say something about TokenMark.", 64))
+                // The mock sends one character per event and no usage, and its test checks
+                // that the harness then counts one token per event.
+                .countTokensWithTokenizer(false)
                 .closedLoop(concurrency)
                 .requestsPerIteration(requests)
                 .outputDirectory(Path.of(out))

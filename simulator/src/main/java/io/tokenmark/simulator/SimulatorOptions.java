@@ -43,7 +43,8 @@ import java.util.Objects;
  *   <tr><td>{@code requiredApiKey}</td><td>none</td><td>when set, requests must send
  *       {@code Authorization: Bearer <key>} or get 401</td></tr>
  *   <tr><td>{@code promptTokenCounter}</td><td>{@link PromptTokenCounter#approximate()}</td>
- *       <td>counts prompt tokens</td></tr>
+ *       <td>counts prompt tokens for {@code usage.prompt_tokens} and the prefill; the JMH
+ *       harness and the command lines set an exact counter</td></tr>
  *   <tr><td>{@code nativeTransport}</td><td>true</td><td>uses Linux epoll when available, whose
  *       timers are precise to microseconds; false forces Java NIO</td></tr>
  * </table>

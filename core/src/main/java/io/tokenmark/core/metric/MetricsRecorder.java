@@ -239,8 +239,8 @@ public final class MetricsRecorder {
         for (int i = 0; i < record.tokenEvents(); i++) {
             long arrival = record.tokenEventNanos(i);
             // A token outside its own request's lifetime is a broken timestamp, not a peak.
-            if (arrival >= start && arrival <= end) {
-                timeline.addTokens(arrival, Math.max(1, record.tokensInEvent(i)));
+            if (arrival >= start && arrival <= end && record.tokensInEvent(i) > 0) {
+                timeline.addTokens(arrival, record.tokensInEvent(i));
             }
         }
     }
@@ -305,12 +305,9 @@ public final class MetricsRecorder {
         }
 
         private static double maxItl(RequestRecord record) {
-            double max = 0;
-            for (int i = 0; i < record.iclCount(); i++) {
-                int tokens = Math.max(1, record.tokensInEvent(i + 1));
-                max = Math.max(max, (double) record.iclNanos(i) / tokens);
-            }
-            return max;
+            double[] max = {0};
+            record.forEachItlNanos(sample -> max[0] = Math.max(max[0], sample));
+            return max[0];
         }
     }
 }

@@ -249,7 +249,8 @@ public final class RequestRecord {
 
     /**
      * Tokens carried by token event {@code i}: from cumulative usage when the server streamed it,
-     * from the tokenizer when one counted the event's text, else 1.
+     * from the tokenizer when one counted the text, else 1. Usage and tokenizer counts can be 0
+     * for an event whose text completes no token.
      */
     public int tokensInEvent(int i) {
         return tokensPerEvent == null ? 1 : tokensPerEvent[i];
@@ -360,16 +361,23 @@ public final class RequestRecord {
 
     /**
      * Calls {@code sink} with every per-token ITL sample in nanoseconds: each ICL gap ending at
-     * an event carrying k tokens gives k samples of gap / k.
+     * an event carrying k tokens gives k samples of gap / k. An event counted as carrying 0
+     * tokens (text that completes no token, or a usage count that did not grow) gives no sample.
+     * Its gap joins the gap of the next event that carries tokens, so the samples still add up to
+     * the time from the first token event to the last one that carries tokens.
      */
     public void forEachItlNanos(java.util.function.DoubleConsumer sink) {
+        long gapStart = tokenEventNanos.length == 0 ? 0 : tokenEventNanos[0];
         for (int i = 1; i < tokenEventNanos.length; i++) {
-            long gap = tokenEventNanos[i] - tokenEventNanos[i - 1];
-            int k = Math.max(1, tokensInEvent(i));
-            double sample = (double) gap / k;
+            int k = tokensInEvent(i);
+            if (k == 0) {
+                continue;
+            }
+            double sample = (double) (tokenEventNanos[i] - gapStart) / k;
             for (int j = 0; j < k; j++) {
                 sink.accept(sample);
             }
+            gapStart = tokenEventNanos[i];
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tokenmark.core.tokenizer;
 
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -213,6 +214,33 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     public int count(String text) {
         Objects.requireNonNull(text, "text");
         return djlTokenizer.encode(text, false, false).getIds().length;
+    }
+
+    /**
+     * Returns the token ends from the tokenizer's own character spans, in one encode. The
+     * {@code tokenizers} library gives spans in Unicode code points, which this converts to
+     * UTF-16 indexes. A token without a span ends where the token before it ends.
+     */
+    @Override
+    public int[] tokenEnds(String text) {
+        Objects.requireNonNull(text, "text");
+        CharSpan[] spans = djlTokenizer.encode(text, false, false).getCharTokenSpans();
+        int[] ends = new int[spans.length];
+        int previous = 0;
+        int codePoints = 0;
+        int utf16 = 0;
+        for (int i = 0; i < spans.length; i++) {
+            if (spans[i] != null) {
+                int endCodePoint = spans[i].getEnd();
+                if (endCodePoint > codePoints) {
+                    utf16 = text.offsetByCodePoints(utf16, endCodePoint - codePoints);
+                    codePoints = endCodePoint;
+                }
+                previous = Math.max(previous, utf16);
+            }
+            ends[i] = previous;
+        }
+        return ends;
     }
 
     @Override

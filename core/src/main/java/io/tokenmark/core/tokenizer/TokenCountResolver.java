@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>N_out</b>: unless it came from {@code usage}, the tokenizer's count of the generated
  *       text, answer and reasoning counted separately and added.</li>
  *   <li><b>Tokens per event</b> (the k of per-token ITL): unless they came from cumulative usage,
- *       the tokenizer's count of each token event's text, at least 1 per event.</li>
+ *       the whole text is tokenized once and each token counts for the event that delivered its
+ *       last character. The counts then add up to the tokenizer's N_out. An event can get 0
+ *       tokens ("Hel" before "lo"), and its gap then joins the next event's (see
+ *       {@link RequestRecord#forEachItlNanos}). An event that delivered no text at all gets 1.</li>
  *   <li><b>N_in</b>: unless it came from {@code usage}, the workload's count of the prompt
  *       ({@link RequestRecord#expectedInputTokens()}), or, when that is unknown and the spec is
  *       given, the tokenizer's count of the spec's prompt as the configured API sends it.</li>
@@ -29,12 +32,15 @@ import org.slf4j.LoggerFactory;
  * number of token events, and the first such record is logged as a warning.
  *
  * <p><b>Caveats.</b> Re-encoding generated text can give fewer tokens than the model generated,
- * because a model may emit a split that the tokenizer would merge, and per-event counts need not
- * add up to N_out. Reasoning models' {@code <think>} markers are not in the streamed text, so
- * they are not counted.
+ * because a model may emit a split that the tokenizer would merge. The end-of-sequence token and
+ * reasoning models' {@code <think>} markers are not in the streamed text, so they are not
+ * counted either. So when {@code usage.completion_tokens} gives N_out but the server streamed no
+ * cumulative usage, the per-event counts can add up to a little less than N_out. They are kept
+ * as the tokenizer gives them and not scaled to N_out, because no event is known to hold the
+ * missing tokens.
  *
- * <p><b>Threading:</b> thread-safe. Tokenizing costs about one encode per token event, so call it
- * off the client's I/O threads, for example on the thread that writes records.
+ * <p><b>Threading:</b> thread-safe. Tokenizing costs one encode of the answer and one of the
+ * reasoning per record, so call it off the client's I/O threads, for example on the thread that writes records.
  */
 public final class TokenCountResolver {
     private static final Logger log = LoggerFactory.getLogger(TokenCountResolver.class);
@@ -88,33 +94,63 @@ public final class TokenCountResolver {
 
         String answer = record.answerText();
         String reasoning = record.reasoningText() == null ? "" : record.reasoningText();
+        int[] answerTokenEnds = tokenEnds(answer);
+        int[] reasoningTokenEnds = tokenEnds(reasoning);
         if (!outputFromUsage) {
-            builder.outputTokens(countText(answer) + countText(reasoning), TokenCountSource.TOKENIZER);
+            builder.outputTokens(answerTokenEnds.length + reasoningTokenEnds.length,
+                    TokenCountSource.TOKENIZER);
         }
         if (!eventsFromUsage && record.answerTextEnds() != null) {
-            builder.tokensPerEvent(countPerEvent(record, answer, reasoning), TokenCountSource.TOKENIZER);
+            builder.tokensPerEvent(countPerEvent(record, answerTokenEnds, reasoningTokenEnds),
+                    TokenCountSource.TOKENIZER);
         }
         return true;
     }
 
-    private int[] countPerEvent(RequestRecord record, String answer, String reasoning) {
+    /**
+     * Attributes each token of the whole text to the event that delivered its last character.
+     * Tokenizing each event's text alone would overcount, because BPE merges across event
+     * boundaries: "Hel" and "lo" are 2 tokens alone but 1 together.
+     */
+    private static int[] countPerEvent(RequestRecord record, int[] answerTokenEnds,
+            int[] reasoningTokenEnds) {
         int[] answerEnds = record.answerTextEnds();
         int[] reasoningEnds = record.reasoningTextEnds();
         int[] counts = new int[record.tokenEvents()];
-        int answerStart = 0;
-        int reasoningStart = 0;
+        attribute(answerTokenEnds, answerEnds, counts);
+        if (reasoningEnds != null) {
+            attribute(reasoningTokenEnds, reasoningEnds, counts);
+        }
         for (int i = 0; i < counts.length; i++) {
-            int tokens = countText(answer.substring(answerStart, answerEnds[i]));
-            if (reasoningEnds != null) {
-                tokens += countText(reasoning.substring(reasoningStart, reasoningEnds[i]));
-                reasoningStart = reasoningEnds[i];
+            boolean deliveredText = delivered(answerEnds, i) || delivered(reasoningEnds, i);
+            // An event that delivered no text at all (a tool call's name, for example) still
+            // carried a token that this text does not show.
+            if (!deliveredText) {
+                counts[i] = Math.max(1, counts[i]);
             }
-            answerStart = answerEnds[i];
-            // A token event carried at least one token, even one whose text is empty here
-            // (a tool call's name, for example).
-            counts[i] = Math.max(1, tokens);
         }
         return counts;
+    }
+
+    private static void attribute(int[] tokenEnds, int[] eventEnds, int[] counts) {
+        if (eventEnds.length == 0) {
+            return;
+        }
+        int event = 0;
+        for (int end : tokenEnds) {
+            while (event < eventEnds.length - 1 && eventEnds[event] < end) {
+                event++;
+            }
+            counts[event]++;
+        }
+    }
+
+    private static boolean delivered(int[] eventEnds, int event) {
+        if (eventEnds == null) {
+            return false;
+        }
+        int start = event == 0 ? 0 : eventEnds[event - 1];
+        return eventEnds[event] > start;
     }
 
     private boolean resolveInput(RequestRecord record, RequestSpec spec, RequestRecord.Builder builder) {
@@ -150,7 +186,7 @@ public final class TokenCountResolver {
         return tokenizer.countChatPrompt(messages);
     }
 
-    private int countText(String text) {
-        return text.isEmpty() ? 0 : tokenizer.count(text);
+    private int[] tokenEnds(String text) {
+        return text.isEmpty() ? new int[0] : tokenizer.tokenEnds(text);
     }
 }

@@ -41,6 +41,30 @@ public interface Tokenizer extends AutoCloseable {
     int count(String text);
 
     /**
+     * Encodes text as {@link #encode} does and returns, for each token, the UTF-16 index in
+     * {@code text} just past the token's last character. Indexes never decrease, and the last one
+     * is {@code text.length()} unless the text ends in characters that produce no token. A token
+     * that covers only part of a character's bytes ends after that whole character.
+     *
+     * <p>The default decodes every prefix of the ids, which costs time quadratic in the token
+     * count and may misplace a token where decoding does not give the text back; implementations
+     * that track offsets override it.
+     *
+     * @throws NullPointerException if {@code text} is null
+     */
+    default int[] tokenEnds(String text) {
+        int[] ids = encode(text);
+        int[] ends = new int[ids.length];
+        int previous = 0;
+        for (int i = 0; i < ids.length; i++) {
+            int decoded = decode(java.util.Arrays.copyOf(ids, i + 1)).length();
+            previous = Math.max(previous, Math.min(decoded, text.length()));
+            ends[i] = previous;
+        }
+        return ends;
+    }
+
+    /**
      * Decodes token ids to text, keeping special and added tokens as their text (for example
      * {@code <|im_end|>}).
      *

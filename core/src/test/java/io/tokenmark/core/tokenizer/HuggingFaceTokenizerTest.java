@@ -70,6 +70,28 @@ class HuggingFaceTokenizerTest {
     }
 
     @Test
+    void tokenEndsAreUtf16Indexes() {
+        String text = "a😀b 你好世界 ok";
+
+        int[] ends = qwen3.tokenEnds(text);
+
+        assertThat(ends).hasSize(qwen3.count(text));
+        assertThat(ends).containsExactly(1, 3, 4, 5, 7, 9, 12);
+        assertThat(ends[ends.length - 1]).isEqualTo(text.length());
+    }
+
+    @Test
+    void tokenEndsCoverPartialCharacterTokens() {
+        String text = "x ﬁ y";
+
+        int[] ends = qwen3.tokenEnds(text);
+
+        assertThat(ends).hasSize(qwen3.count(text));
+        assertThat(ends).isSorted();
+        assertThat(ends[ends.length - 1]).isEqualTo(text.length());
+    }
+
+    @Test
     void vocabularySizeCountsAddedTokens() {
         assertThat(qwen3.vocabularySize()).isEqualTo(151_669);
     }

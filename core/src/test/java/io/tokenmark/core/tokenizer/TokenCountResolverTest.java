@@ -12,8 +12,11 @@ import io.tokenmark.core.workload.RequestSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Records come from a real {@link RequestRecorder} fed the callbacks a client would make. */
@@ -76,6 +79,45 @@ class TokenCountResolverTest {
         assertThat(resolved.tokensInEvent(0)).isEqualTo(qwen3.count("Let me think."));
         assertThat(resolved.tokensInEvent(1)).isEqualTo(qwen3.count(" Paris."));
         assertThat(resolved.tokensInEvent(2)).isEqualTo(answerTokens);
+    }
+
+    @Test
+    void eventsSplittingTokensSumToWholeTextCount() {
+        String[] pieces = {"Hel", "lo wor", "ld, unbeliev", "able", " café 😀 数据!"};
+        RequestRecord record = stream(spec(12), true, answers(pieces));
+
+        RequestRecord resolved = resolver.resolve(record);
+
+        int wholeCount = qwen3.count(String.join("", pieces));
+        int pieceCount = 0;
+        for (String piece : pieces) {
+            pieceCount += qwen3.count(piece);
+        }
+        assertThat(pieceCount).isGreaterThan(wholeCount);
+        assertThat(perEvent(resolved)).containsExactly(0, 1, 2, 1, wholeCount - 4);
+        assertThat(IntStream.of(perEvent(resolved)).sum()).isEqualTo(wholeCount);
+        assertThat(resolved.outputTokens()).isEqualTo(wholeCount);
+    }
+
+    @Test
+    void zeroTokenEventGapJoinsNextSample() {
+        RequestRecord record = stream(spec(12), true, answers("Hi", " unbeliev", "able"));
+
+        RequestRecord resolved = resolver.resolve(record);
+
+        List<Double> samples = new ArrayList<>();
+        resolved.forEachItlNanos(samples::add);
+        assertThat(perEvent(resolved)).containsExactly(1, 0, 1);
+        assertThat(samples).containsExactly(2_000.0);
+    }
+
+    @Test
+    void textlessEventCountsOneToken() {
+        RequestRecord record = stream(spec(12), true, answers("Hello", "", " world"));
+
+        RequestRecord resolved = resolver.resolve(record);
+
+        assertThat(perEvent(resolved)).containsExactly(1, 1, 1);
     }
 
     @Test
@@ -161,6 +203,14 @@ class TokenCountResolverTest {
         }
         recorder.onComplete(now + 20);
         return done.get();
+    }
+
+    private static Object[] answers(String... texts) {
+        return Stream.of(texts).map(TokenCountResolverTest::answer).toArray();
+    }
+
+    private static int[] perEvent(RequestRecord record) {
+        return IntStream.range(0, record.tokenEvents()).map(record::tokensInEvent).toArray();
     }
 
     private static Event answer(String text) {

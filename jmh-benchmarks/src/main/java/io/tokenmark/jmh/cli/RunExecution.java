@@ -26,6 +26,7 @@ import io.tokenmark.jmh.progress.ProgressMonitor;
 import io.tokenmark.netty.NettyInferenceClient;
 import io.tokenmark.simulator.Simulator;
 import io.tokenmark.simulator.SimulatorOptions;
+import io.tokenmark.simulator.openai.WorkloadPromptCounter;
 import io.tokenmark.simulator.profile.Profiles;
 import java.io.IOException;
 import java.io.InputStream;

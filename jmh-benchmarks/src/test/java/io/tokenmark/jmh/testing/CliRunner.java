@@ -75,6 +75,11 @@ public final class CliRunner {
         }
 
         @Override
+        public int[] tokenEnds(String text) {
+            return delegate.tokenEnds(text);
+        }
+
+        @Override
         public String decode(int[] ids) {
             return delegate.decode(ids);
         }

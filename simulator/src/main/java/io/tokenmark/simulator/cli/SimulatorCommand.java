@@ -1,13 +1,16 @@
 package io.tokenmark.simulator.cli;
 
+import io.tokenmark.core.tokenizer.Tokenizer;
 import io.tokenmark.simulator.Simulator;
 import io.tokenmark.simulator.SimulatorOptions;
 import io.tokenmark.simulator.engine.BatchingProfile;
 import io.tokenmark.simulator.engine.EngineProfile;
 import io.tokenmark.simulator.fault.Fault;
 import io.tokenmark.simulator.fault.FaultPlan;
+import io.tokenmark.simulator.openai.TokenizerPromptCounter;
 import io.tokenmark.simulator.profile.Profiles;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +141,14 @@ public final class SimulatorCommand implements Callable<Integer> {
                     + " Default: no key required.")
     String apiKeyVariable;
 
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "Counts prompt tokens (usage.prompt_tokens and the simulated prefill)"
+                    + " with this tokenizer.json, tokenizer.json.gz or model folder, chat"
+                    + " template included. Default: the bundled Qwen3 tokenizer in tokenmark.jar;"
+                    + " tokenmark-simulator.jar has no tokenizer and counts about 4 characters"
+                    + " per token.")
+    Path tokenizer;
+
     @Option(names = "--nio",
             description = "Use Java NIO instead of Linux epoll; NIO timers are precise to"
                     + " about a millisecond only.")
@@ -178,8 +189,10 @@ public final class SimulatorCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.qualifiedName();
         SimulatorOptions options;
+        Tokenizer promptTokenizer;
         try {
             options = options();
+            promptTokenizer = PromptTokenizers.load(tokenizer);
         } catch (IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());
             err.println("Run '" + name + " --help' to see every flag.");
@@ -187,12 +200,15 @@ public final class SimulatorCommand implements Callable<Integer> {
             return 2;
         }
 
+        options = countingWith(options, promptTokenizer);
+
         Simulator simulator;
         try {
             simulator = Simulator.start(options);
         } catch (Exception e) {
             // Netty rethrows the checked bind error (such as NativeIoException) undeclared, so
             // this catches Exception rather than only the documented IllegalStateException.
+            PromptTokenizers.close(promptTokenizer);
             err.println(name + ": " + BindFailure.describe(host, port, e));
             err.flush();
             return 1;
@@ -200,6 +216,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
+            PromptTokenizers.close(promptTokenizer);
             stopped.countDown();
         }, "tokenmark-simulator-shutdown"));
         try {
@@ -207,6 +224,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             simulator.close();
+            PromptTokenizers.close(promptTokenizer);
         }
         return 0;
     }
@@ -267,6 +285,14 @@ public final class SimulatorCommand implements Callable<Integer> {
                 .groundTruthCapacity(0)
                 .nativeTransport(!nio)
                 .build();
+    }
+
+    /** Returns {@code options} that count prompt tokens with {@code tokenizer}, if not null. */
+    static SimulatorOptions countingWith(SimulatorOptions options, Tokenizer tokenizer) {
+        if (tokenizer == null) {
+            return options;
+        }
+        return options.toBuilder().promptTokenCounter(new TokenizerPromptCounter(tokenizer)).build();
     }
 
     private static Duration millis(String flag, double millis) {

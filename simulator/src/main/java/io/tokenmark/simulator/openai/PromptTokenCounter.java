@@ -8,7 +8,9 @@ import java.util.List;
  * and the prefill work it simulates.
  *
  * <p>The default, {@link #approximate()}, needs no tokenizer. Pass a counter backed by a real
- * tokenizer through {@code SimulatorOptions.promptTokenCounter} to report exact counts.
+ * tokenizer ({@link TokenizerPromptCounter}) or by a workload's own counts
+ * ({@link WorkloadPromptCounter}) through {@code SimulatorOptions.promptTokenCounter} to report
+ * exact counts.
  *
  * <p>Implementations must be thread-safe, deterministic, and fast enough to run on the server's
  * event loop once per request.

@@ -7,10 +7,14 @@ import java.nio.charset.StandardCharsets;
  * The simulated model's vocabulary and its deterministic text: token {@code i} of a response
  * with text seed {@code s} is always the same word, so a seed reproduces a response exactly.
  *
- * <p>Words are mostly English with a leading space, plus punctuation, a line break and a few
+ * <p>Words are mostly English with a leading space, plus punctuation, a quote and a few
  * multi-byte UTF-8 words ({@code café}, {@code 数据}, an emoji), so that clients see characters
- * of 2, 3 and 4 bytes and a JSON escape. Each word's JSON-escaped UTF-8 bytes are prepared once,
- * so writing a token into an event copies bytes and allocates nothing.
+ * of 2, 3 and 4 bytes and a JSON escape. Each word is one token of the Qwen3 tokenizer, and no
+ * sequence of words merges into fewer tokens, so a client that tokenizes the text with Qwen3
+ * counts exactly the tokens the simulator reports. That is why punctuation has a leading space
+ * and the text has no line break: Qwen3 merges adjacent punctuation and line breaks. Each word's
+ * JSON-escaped UTF-8 bytes are prepared once, so writing a token into an event copies bytes and
+ * allocates nothing.
  *
  * <p>Thread-safe: the vocabulary is immutable.
  */
@@ -18,11 +22,11 @@ public final class TokenText {
     private static final String[] WORDS = {
         " the", " model", " serves", " tokens", " from", " a", " batch", " of", " requests",
         " and", " each", " step", " adds", " one", " more", " to", " every", " running",
-        " sequence", ".", ",", " while", " new", " prompts", " wait", " in", " the", " queue",
+        " sequence", " .", " ,", " while", " new", " prompts", " wait", " in", " the", " queue",
         " until", " memory", " frees", " up", " so", " latency", " grows", " with", " load",
         " throughput", " rises", " then", " levels", " off", " as", " the", " cache", " fills",
-        "\n", " café", " naïve", " 数据", " 🚀", " —", " prefill", " decode", " is", " fast",
-        " slow", " when", " many", " users", " send", " long", " inputs", " at", " once", "!",
+        " \"", " café", " niño", " 数据", " 😀", " —", " prefix", " decode", " is", " fast",
+        " slow", " when", " many", " users", " send", " long", " inputs", " at", " once", " !",
     };
 
     private static final byte[][] JSON_BYTES = new byte[WORDS.length][];

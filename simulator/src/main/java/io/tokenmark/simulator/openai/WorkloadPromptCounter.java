@@ -1,29 +1,45 @@
-package io.tokenmark.jmh.cli;
+package io.tokenmark.simulator.openai;
 
 import io.tokenmark.core.workload.ChatMessage;
 import io.tokenmark.core.workload.RequestSpec;
 import io.tokenmark.core.workload.Workload;
-import io.tokenmark.simulator.openai.PromptTokenCounter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Counts the embedded simulator's prompt tokens as the run's tokenizer counted them when the
- * workload was built ({@link RequestSpec#expectedInputTokens()}), so the simulated prefill and
- * the reported {@code usage.prompt_tokens} match the prompts' real length. A prompt the workload
- * did not count falls back to {@link PromptTokenCounter#approximate()}.
+ * Counts an embedded simulator's prompt tokens as the benchmark's tokenizer counted them when the
+ * workload was built ({@link RequestSpec#expectedInputTokens()}), chat template included, so the
+ * simulated prefill and the reported {@code usage.prompt_tokens} match the prompts' real length.
+ * A prompt the workload did not count goes to a fallback counter, by default
+ * {@link PromptTokenCounter#approximate()}.
+ * The command line's embedded simulator and the JMH harness's {@code Target.simulator} both use
+ * it.
  *
  * <p>Lookups hash the prompt text once per request on the simulator's event loop, which costs
- * microseconds, where tokenizing it there would cost milliseconds. Thread-safe: the map is not
- * changed after construction.
+ * microseconds, where tokenizing it there would cost milliseconds. Thread-safe: the maps are not changed
+ * after construction.
  */
-final class WorkloadPromptCounter implements PromptTokenCounter {
+public final class WorkloadPromptCounter implements PromptTokenCounter {
     private final Map<List<ChatMessage>, Integer> chat = new HashMap<>();
     private final Map<String, Integer> completions = new HashMap<>();
-    private final PromptTokenCounter fallback = PromptTokenCounter.approximate();
+    private final PromptTokenCounter fallback;
 
-    WorkloadPromptCounter(Workload workload) {
+    /**
+     * Indexes every spec of {@code workload} that has an expected input count, which reads the
+     * whole workload once. Other prompts go to {@link PromptTokenCounter#approximate()}.
+     */
+    public WorkloadPromptCounter(Workload workload) {
+        this(workload, PromptTokenCounter.approximate());
+    }
+
+    /**
+     * Indexes every spec of {@code workload} that has an expected input count; other prompts go
+     * to {@code fallback}, such as a {@link TokenizerPromptCounter}.
+     */
+    public WorkloadPromptCounter(Workload workload, PromptTokenCounter fallback) {
+        this.fallback = Objects.requireNonNull(fallback, "fallback");
         for (int i = 0; i < workload.size(); i++) {
             RequestSpec spec = workload.get(i);
             if (spec.expectedInputTokens() < 0) {
