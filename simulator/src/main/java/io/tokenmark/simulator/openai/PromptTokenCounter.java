@@ -23,6 +23,15 @@ public interface PromptTokenCounter {
     int countPrompt(String prompt);
 
     /**
+     * Returns whether one count can take a millisecond or more, as tokenizing a long prompt
+     * does. The server then counts on a thread of its own and starts the response when the count
+     * is done, so the streams on its event loop are not delayed. False by default.
+     */
+    default boolean slow() {
+        return false;
+    }
+
+    /**
      * Returns the approximate counter: one token per 4 Unicode code points of text, rounded up,
      * which is the usual rule of thumb for English with BPE tokenizers. Chat requests add the
      * ChatML template that Qwen models use: 5 tokens per message ({@code <|im_start|>}, the

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * template and generation prompt, and a completions prompt with the special tokens the tokenizer
  * adds around one sequence (none for Qwen3).
  *
- * <p><b>Cost:</b> the count runs on the simulator's event loop once per request. With the bundled
+ * <p><b>Cost:</b> the count runs once per request on a thread of the simulator's own, off its
+ * event loop ({@link #slow()}), and the response starts when it is done. With the bundled
  * Qwen3 tokenizer, a prompt of 1,024 random tokens took about 3.5 ms of CPU time as a completions
  * prompt and about 5 ms as one chat message, template included (median of 400 prompts of
  * {@code RandomPromptWorkload}, on a 2-core machine shared with other builds, so an estimate).
@@ -37,9 +38,12 @@ public final class TokenizerPromptCounter implements PromptTokenCounter {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
     }
 
-    // NOTE: a prompt not yet counted is tokenized on the event loop, which delays the other
-    // streams on that loop by milliseconds for long prompts. Counting off the loop would need
-    // the request handler to wait for the count.
+    /** Returns true: a new long prompt takes milliseconds to tokenize. */
+    @Override
+    public boolean slow() {
+        return true;
+    }
+
     @Override
     public int countChat(List<ChatMessage> messages) {
         Integer cached = chatCounts.get(messages);

@@ -25,12 +25,14 @@ import io.tokenmark.simulator.fault.Fault;
 import io.tokenmark.simulator.openai.CompletionRequest;
 import io.tokenmark.simulator.openai.InvalidRequestException;
 import io.tokenmark.simulator.openai.OutputPlan;
+import io.tokenmark.simulator.openai.PromptTokenCounter;
 import io.tokenmark.simulator.openai.ResponseBodies;
 import io.tokenmark.simulator.truth.RequestTruth;
 import io.tokenmark.simulator.truth.TruthRecorder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * checked (API key, fault header, body), then served by a {@link ResponseSession}.
  *
  * <p>One response is served at a time per connection. While it is in progress the handler stops
- * reading the socket; requests a client pipelined anyway wait in a queue.
+ * reading the socket; requests a client pipelined anyway wait in a queue. A prompt whose counter
+ * is {@linkplain PromptTokenCounter#slow() slow} is counted on the server's counting thread, and
+ * its response starts on the event loop once the count is back, so other streams go on meanwhile;
+ * the connection waits as it does for a response in progress.
  *
  * <p><b>Threading:</b> one instance per connection, on the server's event loop.
  * <b>Buffers:</b> releases every request it receives.
@@ -55,6 +60,8 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter implements Respo
     private final ServerContext server;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private ResponseSession active;
+    /** True while this connection's request is being counted off the event loop. */
+    private boolean counting;
 
     HttpApiHandler(ServerContext server) {
         this.server = server;
@@ -72,7 +79,7 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter implements Respo
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (active != null) {
+        if (active != null || counting) {
             queued.addLast(request);
             return;
         }
@@ -108,10 +115,15 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter implements Respo
             releaseQueued();
             return;
         }
-        while (active == null && !queued.isEmpty()) {
+        serveQueued(ctx);
+    }
+
+    /** Serves pipelined requests until one is in progress, then reads the socket again if idle. */
+    private void serveQueued(ChannelHandlerContext ctx) {
+        while (active == null && !counting && !queued.isEmpty()) {
             handle(ctx, queued.pollFirst());
         }
-        if (active == null) {
+        if (active == null && !counting) {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -209,31 +221,105 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter implements Respo
         }
 
         CompletionRequest request;
-        int promptTokens;
-        OutputPlan plan;
         try {
             request = server.parser.parse(api, new ByteBufInputStream(http.content()));
-            promptTokens = request.promptTokens(options.promptTokenCounter());
-            long textSeed = request.seed() != null
-                    ? SplitMix64.hash(request.seed(), 0) : SplitMix64.hash(options.seed(), arrival);
-            plan = OutputPlan.plan(promptTokens, request.maxTokens(), request.minTokens(),
-                    request.ignoreEos(), options.profile().maxModelTokens(),
-                    options.answerTokens(), options.answerSpread(),
-                    api == ApiKind.CHAT ? options.reasoningShare() : 0, textSeed);
         } catch (InvalidRequestException e) {
             reject(ctx, requestId, completionId, receivedNanos, keepAlive, e);
             return;
         }
+        Admission admission = new Admission(request, api, fault, arrival, requestId, completionId,
+                receivedNanos, keepAlive);
+        PromptTokenCounter counter = options.promptTokenCounter();
+        if (!counter.slow()) {
+            admit(ctx, admission, countPrompt(request, counter));
+            return;
+        }
+
+        counting = true;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            server.promptCounting().execute(() -> {
+                Object counted = countPrompt(request, counter);
+                try {
+                    ctx.executor().execute(() -> promptCounted(ctx, admission, counted));
+                } catch (RejectedExecutionException e) {
+                    // The server stopped while the prompt was counted; its connection is closed.
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            counting = false;
+            ctx.close();
+        }
+    }
+
+    /** The checked request of a completion whose prompt is being counted or was counted. */
+    private record Admission(CompletionRequest request, ApiKind api, Fault fault, long arrival,
+            String requestId, String completionId, long receivedNanos, boolean keepAlive) {
+    }
+
+    /**
+     * Returns the prompt's token count as an {@code Integer}, or what the counter threw: an
+     * {@link InvalidRequestException} or another {@code RuntimeException}.
+     */
+    private static Object countPrompt(CompletionRequest request, PromptTokenCounter counter) {
+        try {
+            return request.promptTokens(counter);
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    /** Continues on the event loop after a count off it, unless the connection closed meanwhile. */
+    private void promptCounted(ChannelHandlerContext ctx, Admission admission, Object counted) {
+        counting = false;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        admit(ctx, admission, counted);
+        serveQueued(ctx);
+    }
+
+    private void admit(ChannelHandlerContext ctx, Admission a, Object counted) {
+        SimulatorOptions options = server.options;
+        if (counted instanceof InvalidRequestException e) {
+            reject(ctx, a.requestId(), a.completionId(), a.receivedNanos(), a.keepAlive(), e);
+            return;
+        }
+        if (counted instanceof RuntimeException e) {
+            LOG.warn("request {}: counting its prompt tokens failed", a.requestId(), e);
+            reject(ctx, a.requestId(), a.completionId(), a.receivedNanos(), a.keepAlive(),
+                    new InvalidRequestException(500, "server_error", null, null,
+                            "the simulator could not count the prompt's tokens: " + e));
+            return;
+        }
+        int promptTokens = (Integer) counted;
+        CompletionRequest request = a.request();
+        Fault fault = a.fault();
+        OutputPlan plan;
+        try {
+            long textSeed = request.seed() != null ? SplitMix64.hash(request.seed(), 0)
+                    : SplitMix64.hash(options.seed(), a.arrival());
+            plan = OutputPlan.plan(promptTokens, request.maxTokens(), request.minTokens(),
+                    request.ignoreEos(), options.profile().maxModelTokens(),
+                    options.answerTokens(), options.answerSpread(),
+                    a.api() == ApiKind.CHAT ? options.reasoningShare() : 0, textSeed);
+        } catch (InvalidRequestException e) {
+            reject(ctx, a.requestId(), a.completionId(), a.receivedNanos(), a.keepAlive(), e);
+            return;
+        }
 
         int expectedEvents = plan.outputTokens() / options.tokensPerChunk() + 2;
-        TruthRecorder truth = new TruthRecorder(server.groundTruth, requestId, completionId,
-                receivedNanos, fault.toString(), request.stream() ? expectedEvents : 1);
+        TruthRecorder truth = new TruthRecorder(server.groundTruth, a.requestId(),
+                a.completionId(), a.receivedNanos(), fault.toString(),
+                request.stream() ? expectedEvents : 1);
         truth.promptTokens(promptTokens);
         ResponseSession session = request.stream()
                 ? new StreamingSession(ctx, server, request, plan, promptTokens, fault,
-                        requestId, completionId, keepAlive, receivedNanos, truth, this)
+                        a.requestId(), a.completionId(), a.keepAlive(), a.receivedNanos(), truth,
+                        this)
                 : new BufferedSession(ctx, server, request, plan, promptTokens, fault,
-                        requestId, completionId, keepAlive, receivedNanos, truth, this);
+                        a.requestId(), a.completionId(), a.keepAlive(), a.receivedNanos(), truth,
+                        this);
         active = session;
         ctx.channel().config().setAutoRead(false);
         if (fault.kind() == Fault.Kind.SLOW_HEADERS) {

@@ -1,10 +1,14 @@
 package io.tokenmark.simulator.server;
 
 import io.netty.channel.group.ChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tokenmark.simulator.SimulatorOptions;
 import io.tokenmark.simulator.openai.RequestParser;
 import io.tokenmark.simulator.truth.GroundTruth;
 import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -27,6 +31,8 @@ final class ServerContext {
             String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
     private long arrivals;
     private volatile boolean closing;
+    /** Counts the prompts of a slow counter off the event loop; created on first use. */
+    private ExecutorService promptCounting;
 
     ServerContext(SimulatorOptions options, EngineDriver driver, GroundTruth groundTruth,
             ChannelGroup channels) {
@@ -48,6 +54,25 @@ final class ServerContext {
      */
     String completionId(boolean chat, long arrival) {
         return (chat ? "chatcmpl-" : "cmpl-") + idPrefix + "-" + arrival;
+    }
+
+    /**
+     * Returns the single thread that runs slow prompt counts, in arrival order. Call on the event
+     * loop.
+     */
+    Executor promptCounting() {
+        if (promptCounting == null) {
+            promptCounting = Executors.newSingleThreadExecutor(
+                    new DefaultThreadFactory("tokenmark-simulator-count", true));
+        }
+        return promptCounting;
+    }
+
+    /** Stops the prompt-counting thread, if it was started; counts not yet begun are dropped. */
+    void stopPromptCounting() {
+        if (promptCounting != null) {
+            promptCounting.shutdownNow();
+        }
     }
 
     void markClosing() {

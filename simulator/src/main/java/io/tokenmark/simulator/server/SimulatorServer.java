@@ -115,6 +115,7 @@ public final class SimulatorServer {
         serverChannel.close().syncUninterruptibly();
         serverChannel.eventLoop().submit(() -> {
             context.driver.stop();
+            context.stopPromptCounting();
             return context.channels.close();
         }).syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
