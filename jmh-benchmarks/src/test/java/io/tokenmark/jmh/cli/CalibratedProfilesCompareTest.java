@@ -55,8 +55,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * turnarounds of 0 to 100 simulated ms ({@code CalibrationTest} checks 0 to 50 ms), which at
  * 0.1 covers up to 10 ms of real turnaround; at 0.05 the same delays doubled, and tp4pp2's mean
  * TTFT at concurrency 100 came out 17 % high on a CI machine. The TTFT of each request also
- * includes the real time its request and first token spend between client and simulator, 1 to
- * 13 ms mean on that machine (more at higher concurrency): up to 3.5 % of the table's TTFT at 0.1.
+ * includes the real time its request and first token spend between client and simulator. That
+ * was 1 to 13 ms on average on that machine, more at higher concurrency, so at most 3.5 % of the
+ * table's TTFT at 0.1.
  */
 @Tag("slow")
 @Timeout(1200)

@@ -45,9 +45,9 @@ import java.util.Optional;
  * simulated milliseconds (real divided by the time scale):
  * <ul>
  *   <li><b>turnaround</b>: the successor's arrival at the simulator (its request read and
- *       decoded) − the flush of the predecessor's last token event. This is the gap the
- *       simulated engine sees between one request's end and the next request's arrival, the
- *       {@code clientTurnaroundNanos} of {@code ClosedLoopRun}.</li>
+ *       decoded) − the flush of the predecessor's last token event. At the engine, this is
+ *       the gap between one request's end and the next request's arrival, which
+ *       {@code ClosedLoopRun} models as {@code clientTurnaroundNanos}.</li>
  *   <li><b>client gap</b>: the successor's send − its scheduled time (the predecessor's end of
  *       stream), the part of the turnaround spent in the client between two requests.</li>
  *   <li><b>TTFT excess</b>, over every request: the client's TTFT − the simulator's (first token

@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
 /**
  * Messages for a TLS connection whose server did not respond in TLS. Netty's
  * {@link NotSslRecordException} carries the whole first read as hex, often hundreds of
- * characters of a plain-HTTP error page, so the message keeps at most {@value #SHOWN_BYTES}
+ * characters of a plain-HTTP error page, so the message keeps at most {@value #MAX_QUOTED_BYTES}
  * bytes.
  */
 final class TlsFailures {
-    /** Maximum bytes of the server's first response shown in a message. */
-    static final int SHOWN_BYTES = 16;
+    /** Maximum bytes of the server's first response quoted in a message. */
+    static final int MAX_QUOTED_BYTES = 16;
 
     /** The hex dump that Netty 4.2 appends to "not an SSL/TLS record: ". */
     private static final Pattern HEX_DUMP = Pattern.compile("([0-9a-fA-F]{2,})\\s*$");
@@ -41,7 +41,7 @@ final class TlsFailures {
                 + " use http://";
     }
 
-    /** Returns up to {@value #SHOWN_BYTES} bytes decoded from the message's hex dump. */
+    /** Returns up to {@value #MAX_QUOTED_BYTES} bytes decoded from the message's hex dump. */
     private static byte[] firstBytes(String message) {
         if (message == null) {
             return new byte[0];
@@ -51,16 +51,16 @@ final class TlsFailures {
             return new byte[0];
         }
         String hex = matcher.group(1);
-        int length = Math.min(hex.length() / 2, SHOWN_BYTES) * 2;
+        int length = Math.min(hex.length() / 2, MAX_QUOTED_BYTES) * 2;
         return HexFormat.of().parseHex(hex, 0, length);
     }
 
     /** Replaces control characters, such as the CR LF after a status line, with spaces. */
     private static String printable(String text) {
-        StringBuilder shown = new StringBuilder(text.length());
+        StringBuilder printable = new StringBuilder(text.length());
         for (char c : text.toCharArray()) {
-            shown.append(c < 0x20 || c > 0x7e ? ' ' : c);
+            printable.append(c < 0x20 || c > 0x7e ? ' ' : c);
         }
-        return shown.toString().strip();
+        return printable.toString().strip();
     }
 }

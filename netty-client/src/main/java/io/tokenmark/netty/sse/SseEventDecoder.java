@@ -41,8 +41,7 @@ import java.util.Objects;
  * terminator exceed {@code maxEventBytes}, {@link #decode} throws
  * {@link SseEventTooLargeException}, releases what it held and ignores input until
  * {@link #reset()}. Memory held by the decoder is therefore bounded by the limit plus one input
- * buffer, and keep-alive comments never fail a stream unless one comment line alone exceeds the
- * limit.
+ * buffer. Keep-alive comments fail a stream only when a single comment line exceeds the limit.
  *
  * <p><b>Threading and buffers:</b> not thread-safe; one decoder serves one stream on one thread.
  * {@link #decode} reads every readable byte of its argument and advances its reader index, but
@@ -297,7 +296,7 @@ public final class SseEventDecoder {
         }
 
         if (buffer.getByte(index) == ':') {
-            // A complete comment is dropped, so it neither grows the event nor holds memory.
+            // A complete comment is dropped, so it neither grows the event nor keeps memory.
             ignoredComments++;
             return false;
         }

@@ -32,7 +32,7 @@ import java.util.PriorityQueue;
  * millisecond or more for it, and a simulator run at time scale {@code s} stretches that to
  * {@code turnaround / s} of simulated time. A request's send time is its arrival, so the
  * turnaround counts toward neither its TTFT nor its predecessor's latencies, only toward the
- * duration and the moment the engine sees the request.
+ * duration and the moment the request reaches the engine.
  *
  * <p>Deterministic: the same profile and settings give the same records.
  */

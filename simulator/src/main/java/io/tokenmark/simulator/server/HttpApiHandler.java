@@ -243,10 +243,13 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter implements Respo
                 try {
                     ctx.executor().execute(() -> promptCounted(ctx, admission, counted));
                 } catch (RejectedExecutionException e) {
-                    // The server stopped while the prompt was counted; its connection is closed.
+                    // The server stopped while the prompt was counted, and closed the connection.
+                    LOG.debug("request {}: counted after the server stopped", requestId);
                 }
             });
         } catch (RejectedExecutionException e) {
+            LOG.debug("request {}: closing its connection, because the server is stopping",
+                    requestId, e);
             counting = false;
             ctx.close();
         }

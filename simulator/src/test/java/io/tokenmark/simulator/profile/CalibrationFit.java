@@ -84,8 +84,8 @@ public final class CalibrationFit {
             }
         }
 
-        // Restarting from the best point with a fresh simplex escapes early collapse; restarts
-        // from seeded random points near it escape some local minima of this rough objective.
+        // A fresh simplex at the best point escapes an early collapse of the old one. Every other
+        // restart begins at a seeded random point near it, because the objective has local minima.
         BatchingProfile base = start;
         Function f = p -> objective(profile(base, p), rows, ep8, rivalThroughput);
         double[] best = x;

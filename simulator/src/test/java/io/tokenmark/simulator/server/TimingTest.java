@@ -64,8 +64,8 @@ class TimingTest {
 
     /**
      * Five requests at concurrency 1 after one warm-up. A loaded machine can wake the server's or
-     * the reading thread late by more than the 2 ms allowed, so a measurement outside the
-     * tolerance runs again, up to three times in all; a real bias fails every attempt.
+     * the reading thread more than the allowed 2 ms late, so a measurement outside the tolerance
+     * runs again, at most three times in all. A real bias fails every attempt.
      */
     @Test
     void fixedProfileMatchesConfiguredTtftAndTpot() throws IOException {
