@@ -107,6 +107,7 @@ final class RunExecution {
             if (everyPointComplete()) {
                 return ExitCodes.OK;
             }
+            checkResumedKeyIsTested();
         }
         if (settings.insecure) {
             context.err().println("WARNING: --insecure: TLS certificate verification is off, so"
@@ -219,8 +220,6 @@ final class RunExecution {
             return Optional.empty();
         }
         String reason = failure.get();
-        // NOTE: with --no-test-request nothing checks the key before the cut point runs again,
-        // so a rejected key still replaces its results with 401 failures.
         if (resume && (reason.startsWith("http_401") || reason.startsWith("http_403"))) {
             String source = recordedKeySource();
             context.err().println("tokenmark run: the test request failed (" + reason + "), so"
@@ -349,6 +348,22 @@ final class RunExecution {
         throw new UsageException("cannot resume " + layout.runDirectory() + ": the run sent an"
                 + " API key (" + describeKeySource(source) + "), but this command has none, so"
                 + " the server would reject every request. " + keyAdvice(source));
+    }
+
+    /**
+     * Rejects {@code --no-test-request} on a resumed run that sent an API key: the test request
+     * is the only check that the server still accepts the key before the cut point's results are
+     * replaced, so a rejected key would turn them into 401 failures.
+     */
+    private void checkResumedKeyIsTested() {
+        String source = recordedKeySource();
+        if (session.testRequest() || source == null) {
+            return;
+        }
+        throw new UsageException("cannot resume " + layout.runDirectory() + " with"
+                + " --no-test-request: the run sent an API key (" + describeKeySource(source)
+                + "), and the test request checks that the server still accepts it before the"
+                + " cut point's results are replaced. Drop --no-test-request.");
     }
 
     /** Returns the recorded key source of the run being resumed, or {@code null} for none. */

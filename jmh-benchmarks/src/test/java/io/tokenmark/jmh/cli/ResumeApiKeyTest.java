@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tokenmark run --resume} of a run that sent an API key, against a simulator on 127.0.0.1
- * that requires the key: {@code run.json} records where the key came from (never the key), the
- * hint printed after a stop names the key file, and a resume that has no key, or a key the server
- * rejects, stops before it can replace the cut point's results with 401 failures.
+ * that requires the key: {@code run.json} records where the key came from (never the key), and
+ * the hint printed after a stop names the key file. A resume stops before it can replace the cut
+ * point's results with 401 failures when it has no key, when the server rejects its key, or when
+ * {@code --no-test-request} leaves the key unchecked.
  */
 @Timeout(120)
 class ResumeApiKeyTest {
@@ -177,6 +178,28 @@ class ResumeApiKeyTest {
                     .extracting(s -> s.load().label() + ":" + s.complete())
                     .containsExactly("c1:true", "c2:false");
             assertThat(Files.readString(dir.resolve("requests.jsonl"))).isEqualTo(requestsBefore);
+        }
+    }
+
+    @Test
+    void resumeWithoutTestRequestIsRejected() throws Exception {
+        Path wrongKey = Files.writeString(folder.resolve("wrong.key"), "sk-wrong\n");
+        try (Simulator server = keyedSimulator()) {
+            stoppedKeyedRun(server, "untested");
+            Path dir = folder.resolve("untested");
+            String requestsBefore = Files.readString(dir.resolve("requests.jsonl"));
+            String summaryBefore = Files.readString(dir.resolve("summary.json"));
+
+            CliRunner.Result resumed = CliRunner.run("run", "--resume", dir.toString(),
+                    "--api-key-file", wrongKey.toString(), "--no-test-request",
+                    "--progress", "off");
+
+            assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(ExitCodes.USAGE);
+            assertThat(resumed.err()).contains("cannot resume " + dir + " with --no-test-request",
+                    "--api-key-file " + keyFile.toAbsolutePath().normalize(),
+                    "Drop --no-test-request");
+            assertThat(Files.readString(dir.resolve("requests.jsonl"))).isEqualTo(requestsBefore);
+            assertThat(Files.readString(dir.resolve("summary.json"))).isEqualTo(summaryBefore);
         }
     }
 
