@@ -6,8 +6,9 @@ import io.tokenmark.core.report.RequestLogWriter;
 import io.tokenmark.core.tokenizer.TokenCountResolver;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * point's {@link MetricsRecorder} and appends them to {@code requests.jsonl}.
  *
  * <p>I/O threads only enqueue: tokenizing and file writes would otherwise delay every stream
- * served by the same thread and distort its timestamps.
+ * served by the same thread and distort its timestamps. They do not wake the worker either: it
+ * looks for records every {@value #POLL_MICROS} µs. On a machine with few cores a thread woken
+ * by an I/O thread can take that thread's core, and the I/O thread's next write, such as a
+ * closed-loop user's next request, then waits for it.
  *
  * <p><b>Threading:</b> {@link PointSink#accept} may be called from any thread and never blocks.
  * {@link #drain()} and {@link #close()} block; call them from the harness thread.
@@ -26,10 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class RecordPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecordPipeline.class);
     private static final Item POISON = new Item(null, null);
+    /** How long the worker sleeps when it finds no record, in microseconds. */
+    static final long POLL_MICROS = 1000;
 
     private final TokenCountResolver resolver;
     private final RequestLogWriter requestLog;
-    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
     private final Thread worker;
     private final Object progress = new Object();
     private long enqueued;
@@ -120,6 +126,7 @@ public final class RecordPipeline implements AutoCloseable {
     @Override
     public void close() {
         queue.add(POISON);
+        LockSupport.unpark(worker);
         try {
             worker.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
@@ -141,12 +148,15 @@ public final class RecordPipeline implements AutoCloseable {
     private void work() {
         try {
             while (true) {
-                Item item;
-                try {
-                    item = queue.take();
-                } catch (InterruptedException e) {
-                    LOG.warn("Record pipeline interrupted with {} records queued", queue.size());
-                    return;
+                Item item = queue.poll();
+                if (item == null) {
+                    if (Thread.interrupted()) {
+                        LOG.warn("Record pipeline interrupted with {} records queued",
+                                queue.size());
+                        return;
+                    }
+                    LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(POLL_MICROS));
+                    continue;
                 }
                 if (item == POISON) {
                     return;

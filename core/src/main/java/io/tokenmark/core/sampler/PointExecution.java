@@ -377,7 +377,12 @@ public final class PointExecution {
         releaseOutstanding();
     }
 
-    /** Delivers a request's record and lets the sampler react; called once per request. */
+    /**
+     * Lets the sampler react to a request's end, then delivers its record; called once per
+     * request. The sampler goes first, so that a closed-loop user's next request is dispatched
+     * before the sink runs. Whatever the sink does, and any thread it wakes, then cannot delay
+     * that dispatch.
+     */
     void requestEnded(InFlightRequest request, RequestRecord record) {
         inFlight.remove(request.requestId());
         if (record.warmup()) {
@@ -388,7 +393,6 @@ public final class PointExecution {
                 failed.incrementAndGet();
             }
         }
-        deliver(record);
 
         active.decrementAndGet();
         long now = System.nanoTime();
@@ -403,6 +407,7 @@ public final class PointExecution {
                     + " ended", e);
             throw e;
         } finally {
+            deliver(record);
             releaseOutstanding();
         }
     }

@@ -12,7 +12,9 @@ import io.tokenmark.core.workload.RequestSpec;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,32 @@ class ClosedLoopSamplerTest {
             assertThat(record.scheduleLagNanos()).isNotNegative();
         }
         assertThat(atStart).isEqualTo(4);
+    }
+
+    @Test
+    void closedLoopDispatchesSuccessorBeforeSink() throws Exception {
+        client = DelayedResponseClient.withDelay(Duration.ofMillis(2));
+        LoadPoint point = LoadPoint.closedLoop(1).requests(6).build();
+        Map<Long, Long> acceptedNanos = new ConcurrentHashMap<>();
+        RecordCollector records = new RecordCollector();
+
+        PointExecution execution = PointExecution.create(point, new NumberedWorkload(1000),
+                client, RunContext.create("test", 1), record -> {
+                    acceptedNanos.put(record.requestId(), System.nanoTime());
+                    records.accept(record);
+                });
+        execution.start();
+        assertThat(execution.awaitCompletion(TIMEOUT)).as("point finished").isTrue();
+
+        // One user: request i + 1 is dispatched from request i's end, before i's record is
+        // handed to the sink, so no work of the sink's delays the next request.
+        List<RequestRecord> all = records.byRequestId();
+        assertThat(all).hasSize(6);
+        for (int i = 0; i + 1 < all.size(); i++) {
+            long handedOn = acceptedNanos.get(all.get(i).requestId());
+            assertThat(all.get(i + 1).dispatchNanos()).as("dispatch of request %d", i + 1)
+                    .isLessThan(handedOn);
+        }
     }
 
     @Test
