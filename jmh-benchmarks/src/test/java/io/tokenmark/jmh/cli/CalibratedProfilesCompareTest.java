@@ -50,20 +50,19 @@ import org.slf4j.LoggerFactory;
  * and output throughput, and tp4pp2 the better run for output throughput at 10, 50 and 100; and
  * every row's mean TTFT, mean TPOT and output throughput are within 15 % of the table. One busy
  * moment of a shared CI machine can delay a whole point. So a profile with a row outside 15 %
- * runs once more, and the second run is the one checked; a real bias misses both times.
+ * runs once more, and the second run is the one checked. A real bias misses both times.
  *
  * <p>Why the time scale matters: a real millisecond of client turnaround (from a request's last
  * token to the arrival of the same user's next request at the simulator) is 1 / {@code TIME_SCALE}
- * simulated milliseconds. On a 2-core machine {@code tokenmark run} needed 2 to 11 ms of it,
- * mean per point, mostly the simulator's and the client's event loops writing and reading the
- * other streams' token events. In virtual time tp4pp2's mean TTFT at concurrency 50 is 3 % to
+ * simulated milliseconds. On 2-core CI machines the client alone took 0.5 to 14 ms of it, mean
+ * schedule lag per point, mostly waiting for a core that the simulator's event loop and the
+ * record thread also wanted. In virtual time tp4pp2's mean TTFT at concurrency 50 is 3 % to
  * 5 % above the table for turnarounds up to 50 simulated ms. From 75 ms on it is 10 % to 16 %
  * above, because later arrivals miss a prefill batch. At time scale 0.1 a CI machine's 5.8 ms of
- * mean turnaround (58 simulated ms) put that row 15.3 % high; at 0.25 the same delay is 23
- * simulated ms, and 11 ms would still be under 50. The TTFT
- * of each request also includes the real time its request and first token spend between client
- * and simulator, 1 to 13 ms on average on a 2-core machine, so at most 1.5 % of the table's TTFT
- * at 0.25.
+ * mean turnaround (58 simulated ms) put that row 15.3 % high. At 0.25 the same delay is 23
+ * simulated ms, and 12.5 ms would still be under 50. The TTFT of each request also includes the
+ * real time its request and first token spend between client and simulator. That was 1 to 13 ms
+ * on average on a 2-core machine, at most 1.5 % of the table's TTFT at 0.25.
  */
 @Tag("slow")
 @Timeout(1200)
